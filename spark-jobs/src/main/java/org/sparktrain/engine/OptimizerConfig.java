@@ -1,0 +1,54 @@
+package org.sparktrain.engine;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.sparktrain.config.Check;
+
+import java.util.List;
+
+/**
+ * The update rule applied by the engine to the flat parameter vector.
+ *
+ * @param type         {@code adam} (default), {@code sgd}, {@code nesterovs} (SGD with Nesterov momentum) or
+ *                     {@code rmsprop}
+ * @param learningRate step size; default 1e-3 for adam/rmsprop, 0.01 for sgd/nesterovs
+ * @param beta1        Adam first-moment decay; default 0.9
+ * @param beta2        Adam second-moment decay; default 0.999
+ * @param epsilon      Adam/RMSProp epsilon; default 1e-8
+ * @param momentum     Nesterov momentum; default 0.9
+ */
+public record OptimizerConfig(String type, Double learningRate, Double beta1, Double beta2, Double epsilon,
+                              Double momentum) implements java.io.Serializable {
+    public static final List<String> TYPES = List.of("adam", "sgd", "nesterovs", "rmsprop");
+
+    public OptimizerConfig {
+        type = Check.oneOf("type", type, "adam", TYPES);
+        double defaultLr = type.equals("sgd") || type.equals("nesterovs") ? 0.01 : 1e-3;
+        learningRate = Check.positive("learningRate", learningRate, defaultLr);
+        beta1 = Check.inRange("beta1", beta1, 0.9, 0, 0.999999);
+        beta2 = Check.inRange("beta2", beta2, 0.999, 0, 0.999999999);
+        epsilon = Check.positive("epsilon", epsilon, 1e-8);
+        momentum = Check.inRange("momentum", momentum, 0.9, 0, 0.999999);
+    }
+
+    public static OptimizerConfig of(String type, double learningRate) {
+        return new OptimizerConfig(type, learningRate, null, null, null, null);
+    }
+
+    /**
+     * The ND4J updater configuration implementing this rule. ND4J's updaters are element-wise, so applying one to
+     * the flat parameter vector equals DL4J applying it layer by layer (checked by the engine equality tests).
+     */
+    public IUpdater toNd4j() {
+        return switch (type) {
+            case "adam" -> new Adam(learningRate, beta1, beta2, epsilon);
+            case "sgd" -> new Sgd(learningRate);
+            case "nesterovs" -> new Nesterovs(learningRate, momentum);
+            case "rmsprop" -> new RmsProp(learningRate, 0.95, epsilon);
+            default -> throw new IllegalStateException(type);
+        };
+    }
+}

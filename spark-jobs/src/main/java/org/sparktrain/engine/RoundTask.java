@@ -1,0 +1,143 @@
+package org.sparktrain.engine;
+
+import org.apache.spark.TaskContext;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * The loop one worker runs inside a round's barrier task: draw its batches, compute gradients, synchronise through
+ * the {@link Collective}, apply the identical update on every replica, and return its {@link RoundOutput}.
+ *
+ * <p>{@code allreduce}: every step, summed gradients (and loss, weight, algorithm statistics) of all workers are
+ * divided by the summed weight and applied with the shared update rule. {@code local-sgd}: each worker applies its
+ * own mean gradient for H steps; then parameters and updater state are averaged over workers (equal weights) and
+ * the algorithm statistics of those H steps are summed for the global-state update.
+ */
+final class RoundTask {
+    private static final Logger LOG = LoggerFactory.getLogger(RoundTask.class);
+
+    private RoundTask() {
+    }
+
+    static RoundOutput run(RoundSpec spec, Shard shard, float[] recordState) {
+        TaskContext task = TaskContext.get();
+        int worker = task == null ? shard.worker() : task.partitionId();
+        int attempt = task == null ? 0 : task.stageAttemptNumber();
+        EngineConfig cfg = spec.engine();
+        configureThreads(cfg, task);
+
+        Trainable trainable = TrainableCache.get(spec.runKey(), worker, spec.factory());
+        INDArray params = trainable.params();
+        params.assign(Nd4j.createFromArray(spec.start().params()).reshape(params.shape()));
+        FlatUpdater updater = new FlatUpdater(spec.optimizer().toNd4j(), trainable.numParams());
+        updater.setState(spec.start().updaterState());
+        float[] global = spec.start().globalState().clone();
+        AlgorithmState algorithm = spec.algorithm();
+        int width = algorithm.recordStateWidth();
+
+        Collective collective = new RemoteCollective(spec.collectiveHost(), spec.collectivePort(), spec.round(),
+                attempt, worker, cfg.workers(), cfg.collectiveTimeoutSeconds());
+        int epoch = spec.start().epoch();
+        int[] permutation = EpochSampler.permutation(cfg.seed(), epoch, worker, shard.size());
+        long step = spec.start().globalStep();
+        int stepInEpoch = spec.start().stepInEpoch();
+        int numParams = (int) trainable.numParams();
+
+        double syncLoss = 0;
+        double syncWeight = 0;
+        double[] syncStats = new double[algorithm.statsSize()];
+        for (int i = 0; i < spec.steps(); i++, step++, stepInEpoch++) {
+            Batch batch = new Batch(shard, EpochSampler.slice(permutation, stepInEpoch, cfg.localBatchSize()));
+            double[] stats = new double[algorithm.statsSize()];
+            StepContext context = new StepContext(step, epoch, worker, cfg.workers(), global, stats, recordState,
+                    width, collective, batch.positions());
+            Trainable.StepResult result = batch.isEmpty() ? Trainable.StepResult.EMPTY
+                    : trainable.computeGradient(batch, context);
+            if (!cfg.isLocalSgd()) {
+                float[] gradient = batch.isEmpty() ? new float[numParams] : trainable.gradient().toFloatVector();
+                double[] doubles = concat(result.lossSum(), result.weight(), stats);
+                Collective.Reduced sum = collective.allReduceSum(step, gradient, doubles);
+                double weight = sum.doubles()[1];
+                if (weight > 0) {
+                    INDArray mean = Nd4j.createFromArray(sum.floats()).reshape(params.shape());
+                    mean.divi(weight);
+                    updater.step(params, mean, (int) step, epoch);
+                }
+                algorithm.onSync(global, Arrays.copyOfRange(sum.doubles(), 2, sum.doubles().length), step);
+            } else {
+                if (result.weight() > 0) {
+                    INDArray mean = trainable.gradient().dup().divi(result.weight());
+                    updater.step(params, mean, (int) step, epoch);
+                }
+                syncLoss += result.lossSum();
+                syncWeight += result.weight();
+                for (int s = 0; s < stats.length; s++) {
+                    syncStats[s] += stats[s];
+                }
+                boolean last = i == spec.steps() - 1;
+                if ((i + 1) % cfg.localSteps() == 0 || last) {
+                    averageReplicas(collective, step, params, updater, concat(syncLoss, syncWeight, syncStats));
+                    algorithm.onSync(global, syncStats.clone(), step);
+                    syncLoss = 0;
+                    syncWeight = 0;
+                    Arrays.fill(syncStats, 0);
+                }
+            }
+        }
+        float[] finalParams = params.toFloatVector();
+        long checksum = RoundOutput.checksum(finalParams);
+        LOG.debug("worker {} finished round {} at step {}", worker, spec.round(), step);
+        return worker == 0
+                ? new RoundOutput(worker, recordState, finalParams, updater.state(), global, checksum)
+                : new RoundOutput(worker, recordState, null, null, null, checksum);
+    }
+
+    /** local-sgd synchronisation: average parameters and updater state over workers (equal weights). */
+    private static void averageReplicas(Collective collective, long step, INDArray params, FlatUpdater updater,
+                                        double[] doubles) {
+        float[] p = params.toFloatVector();
+        float[] u = updater.state();
+        float[] payload = new float[p.length + u.length];
+        System.arraycopy(p, 0, payload, 0, p.length);
+        System.arraycopy(u, 0, payload, p.length, u.length);
+        Collective.Reduced sum = collective.allReduceSum(step, payload, doubles);
+        float w = collective.workers();
+        float[] avg = sum.floats();
+        for (int i = 0; i < avg.length; i++) {
+            avg[i] /= w;
+        }
+        params.assign(Nd4j.createFromArray(Arrays.copyOfRange(avg, 0, p.length)).reshape(params.shape()));
+        updater.setState(Arrays.copyOfRange(avg, p.length, avg.length));
+    }
+
+    private static double[] concat(double loss, double weight, double[] stats) {
+        double[] out = new double[2 + stats.length];
+        out[0] = loss;
+        out[1] = weight;
+        System.arraycopy(stats, 0, out, 2, stats.length);
+        return out;
+    }
+
+    /** Native threads per worker: configured, else the task's CPUs (spark.task.cpus), so workers do not oversubscribe. */
+    private static void configureThreads(EngineConfig cfg, TaskContext task) {
+        int threads = cfg.threadsPerWorker();
+        if (threads == 0) {
+            threads = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
+        }
+        if (Nd4j.getEnvironment().maxThreads() != threads) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static DataType floatType() {
+        return DataType.FLOAT;
+    }
+}

@@ -1,0 +1,236 @@
+package org.sparktrain.engine;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one distributed training engine every sparktrain method uses (see docs/architecture.md).
+ *
+ * <p>The training data is split into {@code engine.workers} persisted shards ({@link ShardBuilder}). Training runs
+ * in rounds: a round is one Spark barrier stage whose tasks (one per worker) each hold a model replica
+ * ({@link Trainable}) and run a stretch of steps within one epoch, synchronising every step ({@code allreduce}) or
+ * every H steps ({@code local-sgd}) through the driver's {@link CollectiveServer}. A round starts from the driver's
+ * committed {@link EngineState} (broadcast) and ends by returning the replicas' state, so a failed and retried
+ * round recomputes from the same start and never applies an update twice. Rounds end at epoch ends and checkpoint
+ * steps, where the driver writes an atomic checkpoint ({@link Checkpoints}).
+ */
+public final class TrainingEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingEngine.class);
+    private static final AtomicLong ROUNDS = new AtomicLong(System.nanoTime() & 0xffffffffL);
+
+    private final SparkSession spark;
+    private final EngineConfig engine;
+    private final OptimizerConfig optimizer;
+
+    public TrainingEngine(SparkSession spark, EngineConfig engine, OptimizerConfig optimizer) {
+        this.spark = spark;
+        this.engine = engine;
+        this.optimizer = optimizer;
+    }
+
+    public TrainingResult train(TrainingSpec spec) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        SlotCheck.awaitSlots(spark.sparkContext(), engine.workers(), engine.executorWaitSeconds());
+        String runKey = spec.runId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String group = "sparktrain-" + runKey;
+
+        jsc.setJobGroup(group, "sparktrain " + spec.runId() + ": shard " + spec.dataName(), false);
+        JavaRDD<Shard> shards = ShardBuilder.build(spec.data(), spec.columns(), engine.workers(), spec.dataName());
+        int[] sizes = shards.map(Shard::size).collect().stream().mapToInt(Integer::intValue).toArray();
+        long records = java.util.Arrays.stream(sizes).asLongStream().sum();
+        if (records == 0) {
+            throw new org.sparktrain.data.BadInputException(spec.dataName() + ": no training records");
+        }
+        int stepsPerEpoch = EpochSampler.stepsPerEpoch(sizes, engine.localBatchSize());
+        LOG.info("{} records in {} shards {}; {} steps per epoch of global batch {}", records, sizes.length,
+                java.util.Arrays.toString(sizes), stepsPerEpoch, engine.batchSize());
+
+        Trainable driverModel = spec.factory().create();
+        long numParams = driverModel.numParams();
+        float[] initialParams = spec.initial() != null ? spec.initial() : driverModel.params().toFloatVector();
+        driverModel.close();
+        AlgorithmState algorithm = spec.algorithm();
+        int width = algorithm.recordStateWidth();
+        Checkpoints checkpoints = new Checkpoints(spec.runDir(), spark.sparkContext().hadoopConfiguration());
+        Checkpoints.Layout layout = new Checkpoints.Layout(engine.workers(), engine.batchSize(), engine.seed(), numParams);
+
+        EngineState state;
+        JavaRDD<float[]> recordStates = null;
+        long resumedFrom = -1;
+        Optional<Path> latest = spec.resume() ? checkpoints.latest() : Optional.empty();
+        if (latest.isPresent()) {
+            state = checkpoints.read(latest.get(), layout);
+            resumedFrom = state.globalStep();
+            if (width > 0) {
+                recordStates = RecordStates.load(spark, shards, width, new Path(latest.get(), "record-state"));
+            }
+            LOG.info("resuming from {} (epoch {}, step {} of the epoch)", latest.get(), state.epoch() + 1,
+                    state.stepInEpoch());
+        } else {
+            if (!spec.resume()) {
+                checkpoints.clear();
+            }
+            state = new EngineState(0, 0, 0, initialParams, new FlatUpdater(optimizer.toNd4j(), numParams).state(),
+                    algorithm.initialGlobalState());
+            if (width > 0) {
+                recordStates = RecordStates.initial(shards, algorithm);
+            }
+        }
+        if (recordStates != null) {
+            recordStates = recordStates.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+
+        TrainingListener listener = spec.listener();
+        listener.onStart(stepsPerEpoch, engine.epochs(), state);
+        String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
+        int port = spark.sparkContext().getConf().getInt("spark.sparktrain.collective.port", 0);
+        double trainSeconds = 0;
+        long samples = 0;
+        JavaRDD<RoundOutput> previousOutputs = null;
+        try (CollectiveServer server = new CollectiveServer(null, port, engine.collectiveTimeoutSeconds() + 60)) {
+            AtomicLong roundSamples = new AtomicLong();
+            server.setListener((round, tag, sums) -> {
+                roundSamples.addAndGet((long) sums[1]);
+                listener.onStep(tag, sums[0], sums[1], java.util.Arrays.copyOfRange(sums, 2, sums.length));
+            });
+            while (state.epoch() < engine.epochs()) {
+                int steps = roundLength(state, stepsPerEpoch);
+                long round = ROUNDS.incrementAndGet();
+                RoundSpec roundSpec = new RoundSpec(runKey, round, host, server.port(), engine, optimizer,
+                        spec.factory(), algorithm, sizes, stepsPerEpoch, state, steps);
+                Broadcast<byte[]> broadcast = jsc.broadcast(serialize(roundSpec));
+                jsc.setJobGroup(group, String.format("sparktrain %s: epoch %d/%d, steps %d-%d of %d", spec.runId(),
+                        state.epoch() + 1, engine.epochs(), state.stepInEpoch() + 1, state.stepInEpoch() + steps,
+                        stepsPerEpoch), false);
+                JavaRDD<Tuple2<Shard, float[]>> input = recordStates == null
+                        ? shards.map(s -> new Tuple2<Shard, float[]>(s, null))
+                        : shards.zip(recordStates).map(t -> t);
+                JavaRDD<RoundOutput> outputs = BarrierRound.run(input, broadcast);
+                if (width > 0) {
+                    outputs = outputs.persist(StorageLevel.MEMORY_AND_DISK());
+                }
+                long t0 = System.nanoTime();
+                roundSamples.set(0);
+                List<RoundOutput> summaries;
+                try {
+                    summaries = outputs.map(RoundOutput::summary).collect();
+                } finally {
+                    server.closeRound(round, "round ended");
+                }
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                samples += roundSamples.get();
+                broadcast.destroy(false);
+                state = commit(state, summaries, steps, stepsPerEpoch);
+                if (width > 0) {
+                    recordStates = outputs.map(o -> o.recordState);
+                    if (previousOutputs != null) {
+                        previousOutputs.unpersist(false);
+                    }
+                    previousOutputs = outputs;
+                }
+                listener.onRoundEnd(state);
+                boolean epochEnded = state.stepInEpoch() == 0;
+                boolean checkpointDue = epochEnded || (engine.checkpointEvery() > 0
+                        && state.globalStep() % engine.checkpointEvery() == 0);
+                if (checkpointDue) {
+                    EngineState s = state;
+                    JavaRDD<float[]> rs = recordStates;
+                    Path written = checkpoints.write(state, layout, tmp -> {
+                        if (width > 0) {
+                            RecordStates.save(spark, shards, rs, width, new Path(tmp, "record-state"));
+                        }
+                    });
+                    checkpoints.prune(engine.keepCheckpoints());
+                    if (width > 0) {
+                        // cut the lineage: continue from the state just saved
+                        JavaRDD<float[]> reloaded = RecordStates.load(spark, shards, width, new Path(written, "record-state"))
+                                .persist(StorageLevel.MEMORY_AND_DISK());
+                        reloaded.count();
+                        recordStates = reloaded;
+                        if (previousOutputs != null) {
+                            previousOutputs.unpersist(false);
+                            previousOutputs = null;
+                        }
+                    }
+                    listener.onCheckpoint(s, written.toString());
+                }
+                if (epochEnded) {
+                    listener.onEpochEnd(state.epoch() - 1, state);
+                }
+            }
+        } finally {
+            jsc.clearJobGroup();
+            shards.unpersist(false);
+            if (previousOutputs != null) {
+                previousOutputs.unpersist(false);
+            }
+            releaseReplicas(jsc, runKey);
+        }
+        return new TrainingResult(state, stepsPerEpoch, trainSeconds, samples, resumedFrom);
+    }
+
+    /** Steps until the epoch ends or the next checkpoint is due, whichever comes first (a multiple of H for local-sgd). */
+    private int roundLength(EngineState state, int stepsPerEpoch) {
+        int toEpochEnd = stepsPerEpoch - state.stepInEpoch();
+        int steps = toEpochEnd;
+        if (engine.checkpointEvery() > 0) {
+            long toCheckpoint = engine.checkpointEvery() - state.globalStep() % engine.checkpointEvery();
+            steps = (int) Math.min(steps, toCheckpoint);
+        }
+        return Math.max(1, steps);
+    }
+
+    private EngineState commit(EngineState start, List<RoundOutput> outputs, int steps, int stepsPerEpoch) {
+        RoundOutput lead = outputs.stream().filter(o -> o.worker == 0).findFirst()
+                .orElseThrow(() -> new IllegalStateException("round returned no output from worker 0"));
+        for (RoundOutput o : outputs) {
+            if (o.paramsChecksum != lead.paramsChecksum) {
+                throw new IllegalStateException("replica of worker " + o.worker + " diverged from worker 0 at step "
+                        + (start.globalStep() + steps) + " (parameter checksums differ)");
+            }
+        }
+        int stepInEpoch = start.stepInEpoch() + steps;
+        int epoch = start.epoch();
+        if (stepInEpoch >= stepsPerEpoch) {
+            stepInEpoch = 0;
+            epoch++;
+        }
+        return new EngineState(start.globalStep() + steps, epoch, stepInEpoch, lead.params, lead.updaterState,
+                lead.globalState);
+    }
+
+    private void releaseReplicas(JavaSparkContext jsc, String runKey) {
+        try {
+            jsc.setJobDescription("sparktrain: release model replicas");
+            jsc.parallelize(java.util.stream.IntStream.range(0, engine.workers()).boxed().toList(), engine.workers())
+                    .foreach(i -> TrainableCache.release(runKey));
+        } catch (RuntimeException e) {
+            LOG.debug("could not release replicas of {}", runKey, e);
+        }
+    }
+
+    private static byte[] serialize(RoundSpec spec) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(spec);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the round specification (is the model factory Serializable?)", e);
+        }
+        return bytes.toByteArray();
+    }
+}
