@@ -33,7 +33,9 @@ public final class ConfigLoader {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER,
+                    com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE);
 
     private ConfigLoader() {
     }
@@ -61,7 +63,8 @@ public final class ConfigLoader {
 
     /**
      * Applies one {@code key.path=value} override. The value is read as a YAML scalar or flow collection, so
-     * {@code 3} is a number, {@code true} a boolean, {@code [64,32]} a list and anything else a string.
+     * {@code 3} is a number, {@code true} a boolean, {@code [64,32]} a list and anything else a string. A map key
+     * that itself contains dots goes in brackets: {@code spark.conf[spark.driver.memory]=4g}.
      */
     public static void applyOverride(ObjectNode root, String assignment) {
         int eq = assignment.indexOf('=');
@@ -79,7 +82,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             value = JsonNodeFactory.instance.textNode(raw);
         }
-        String[] parts = key.split("\\.");
+        String[] parts = splitPath(key);
         ObjectNode node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
@@ -92,6 +95,41 @@ public final class ConfigLoader {
             node = (ObjectNode) child;
         }
         node.set(parts[parts.length - 1], value);
+    }
+
+    static String[] splitPath(String key) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '[') {
+                int end = key.indexOf(']', i);
+                if (end < 0) {
+                    throw new ConfigException("--set " + key + ": unclosed '['");
+                }
+                if (cur.length() > 0) {
+                    parts.add(cur.toString());
+                    cur.setLength(0);
+                }
+                parts.add(key.substring(i + 1, end));
+                i = end;
+                if (i + 1 < key.length() && key.charAt(i + 1) == '.') {
+                    i++;
+                }
+            } else if (c == '.') {
+                parts.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (cur.length() > 0) {
+            parts.add(cur.toString());
+        }
+        if (parts.isEmpty() || parts.contains("")) {
+            throw new ConfigException("--set " + key + ": empty key segment");
+        }
+        return parts.toArray(String[]::new);
     }
 
     /** Binds a tree to a config record, translating every binding error into a {@link ConfigException}. */

@@ -58,13 +58,13 @@ public record EngineConfig(Integer workers, String sync, Integer localSteps, Int
         return batchSize / workers;
     }
 
-    public boolean isLocalSgd() {
+    public boolean usesLocalSgd() {
         return LOCAL_SGD.equals(sync);
     }
 
     /** Steps between synchronisations: 1 for allreduce, H for local-sgd. */
     public int syncInterval() {
-        return isLocalSgd() ? localSteps : 1;
+        return usesLocalSgd() ? localSteps : 1;
     }
 
     public EngineConfig withWorkers(int w) {

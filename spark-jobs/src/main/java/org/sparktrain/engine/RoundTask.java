@@ -1,7 +1,6 @@
 package org.sparktrain.engine;
 
 import org.apache.spark.TaskContext;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ final class RoundTask {
         int worker = task == null ? shard.worker() : task.partitionId();
         int attempt = task == null ? 0 : task.stageAttemptNumber();
         EngineConfig cfg = spec.engine();
-        configureThreads(cfg, task);
+        NativeThreads.configure(cfg.threadsPerWorker());
 
         Trainable trainable = TrainableCache.get(spec.runKey(), worker, spec.factory());
         INDArray params = trainable.params();
@@ -58,7 +57,7 @@ final class RoundTask {
                     width, collective, batch.positions());
             Trainable.StepResult result = batch.isEmpty() ? Trainable.StepResult.EMPTY
                     : trainable.computeGradient(batch, context);
-            if (!cfg.isLocalSgd()) {
+            if (!cfg.usesLocalSgd()) {
                 float[] gradient = batch.isEmpty() ? new float[numParams] : trainable.gradient().toFloatVector();
                 double[] doubles = concat(result.lossSum(), result.weight(), stats);
                 Collective.Reduced sum = collective.allReduceSum(step, gradient, doubles);
@@ -123,21 +122,4 @@ final class RoundTask {
         return out;
     }
 
-    /** Native threads per worker: configured, else the task's CPUs (spark.task.cpus), so workers do not oversubscribe. */
-    private static void configureThreads(EngineConfig cfg, TaskContext task) {
-        int threads = cfg.threadsPerWorker();
-        if (threads == 0) {
-            threads = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
-        }
-        if (Nd4j.getEnvironment().maxThreads() != threads) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
-        }
-    }
-
-    @SuppressWarnings("unused")
-    private static DataType floatType() {
-        return DataType.FLOAT;
-    }
 }

@@ -1,0 +1,31 @@
+package org.sparktrain.cli;
+
+import org.sparktrain.jobs.Job;
+import org.sparktrain.jobs.classifier.EvaluateJob;
+import org.sparktrain.jobs.classifier.TrainClassifierJob;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every job the CLI knows, by name. */
+public final class JobRegistry {
+    private static final Map<String, Job<?>> JOBS = new LinkedHashMap<>();
+
+    static {
+        for (Job<?> j : List.<Job<?>>of(new TrainClassifierJob(), new EvaluateJob())) {
+            JOBS.put(j.name(), j);
+        }
+    }
+
+    private JobRegistry() {
+    }
+
+    public static Map<String, Job<?>> all() {
+        return JOBS;
+    }
+
+    public static Job<?> get(String name) {
+        return JOBS.get(name);
+    }
+}
