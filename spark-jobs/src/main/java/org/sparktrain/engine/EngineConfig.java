@@ -22,10 +22,13 @@ import java.util.List;
  *                                  ({@code spark.task.cpus}); default 0
  * @param collectiveTimeoutSeconds  a worker waiting longer than this for the others fails the round; default 600
  * @param executorWaitSeconds       how long to wait for enough executor slots before failing; default 120
+ * @param roundRetries              how often a failed round (a lost executor, a failed task) is rerun from the
+ *                                  last committed state before the job fails; default 3
  */
 public record EngineConfig(Integer workers, String sync, Integer localSteps, Integer batchSize, Integer epochs,
                            Long seed, Integer checkpointEvery, Integer keepCheckpoints, Integer logEvery,
-                           Integer threadsPerWorker, Integer collectiveTimeoutSeconds, Integer executorWaitSeconds)
+                           Integer threadsPerWorker, Integer collectiveTimeoutSeconds, Integer executorWaitSeconds,
+                           Integer roundRetries)
         implements java.io.Serializable {
     public static final String ALLREDUCE = "allreduce";
     public static final String LOCAL_SGD = "local-sgd";
@@ -47,10 +50,11 @@ public record EngineConfig(Integer workers, String sync, Integer localSteps, Int
         threadsPerWorker = Check.atLeast("threadsPerWorker", threadsPerWorker, 0, 0);
         collectiveTimeoutSeconds = Check.atLeast("collectiveTimeoutSeconds", collectiveTimeoutSeconds, 600, 1);
         executorWaitSeconds = Check.atLeast("executorWaitSeconds", executorWaitSeconds, 120, 1);
+        roundRetries = Check.atLeast("roundRetries", roundRetries, 3, 0);
     }
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Per-worker batch size. */
@@ -69,11 +73,11 @@ public record EngineConfig(Integer workers, String sync, Integer localSteps, Int
 
     public EngineConfig withWorkers(int w) {
         return new EngineConfig(w, sync, localSteps, batchSize, epochs, seed, checkpointEvery, keepCheckpoints,
-                logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds);
+                logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds, roundRetries);
     }
 
     public EngineConfig withEpochs(int e) {
         return new EngineConfig(workers, sync, localSteps, batchSize, e, seed, checkpointEvery, keepCheckpoints,
-                logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds);
+                logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds, roundRetries);
     }
 }

@@ -102,6 +102,8 @@ public final class TrainingEngine {
         double trainSeconds = 0;
         long samples = 0;
         JavaRDD<RoundOutput> previousOutputs = null;
+        // broadcasts still referenced by the lineage of the per-record state (destroyed once the lineage is cut)
+        List<Broadcast<byte[]>> liveBroadcasts = new java.util.ArrayList<>();
         try (CollectiveServer server = new CollectiveServer(null, port, engine.collectiveTimeoutSeconds() + 60)) {
             AtomicLong roundSamples = new AtomicLong();
             server.setListener((round, tag, sums) -> {
@@ -110,31 +112,51 @@ public final class TrainingEngine {
             });
             while (state.epoch() < engine.epochs()) {
                 int steps = roundLength(state, stepsPerEpoch);
-                long round = ROUNDS.incrementAndGet();
-                RoundSpec roundSpec = new RoundSpec(runKey, round, host, server.port(), engine, optimizer,
-                        spec.factory(), algorithm, sizes, stepsPerEpoch, state, steps);
-                Broadcast<byte[]> broadcast = jsc.broadcast(serialize(roundSpec));
-                jsc.setJobGroup(group, String.format("sparktrain %s: epoch %d/%d, steps %d-%d of %d", spec.runId(),
-                        state.epoch() + 1, engine.epochs(), state.stepInEpoch() + 1, state.stepInEpoch() + steps,
-                        stepsPerEpoch), false);
                 JavaRDD<Tuple2<Shard, float[]>> input = recordStates == null
                         ? shards.map(s -> new Tuple2<Shard, float[]>(s, null))
                         : shards.zip(recordStates).map(t -> t);
-                JavaRDD<RoundOutput> outputs = BarrierRound.run(input, broadcast);
-                if (width > 0) {
-                    outputs = outputs.persist(StorageLevel.MEMORY_AND_DISK());
-                }
                 long t0 = System.nanoTime();
-                roundSamples.set(0);
-                List<RoundOutput> summaries;
-                try {
-                    summaries = outputs.map(RoundOutput::summary).collect();
-                } finally {
-                    server.closeRound(round, "round ended");
+                List<RoundOutput> summaries = null;
+                JavaRDD<RoundOutput> outputs = null;
+                Broadcast<byte[]> broadcast = null;
+                for (int attempt = 0; summaries == null; attempt++) {
+                    long round = ROUNDS.incrementAndGet();
+                    RoundSpec roundSpec = new RoundSpec(runKey, round, host, server.port(), engine, optimizer,
+                            spec.factory(), algorithm, sizes, stepsPerEpoch, state, steps);
+                    broadcast = jsc.broadcast(serialize(roundSpec));
+                    jsc.setJobGroup(group, String.format("sparktrain %s: epoch %d/%d, steps %d-%d of %d%s",
+                            spec.runId(), state.epoch() + 1, engine.epochs(), state.stepInEpoch() + 1,
+                            state.stepInEpoch() + steps, stepsPerEpoch, attempt > 0 ? " (retry " + attempt + ")" : ""),
+                            false);
+                    outputs = BarrierRound.run(input, broadcast);
+                    if (width > 0) {
+                        outputs = outputs.persist(StorageLevel.MEMORY_AND_DISK());
+                    }
+                    roundSamples.set(0);
+                    try {
+                        summaries = outputs.map(RoundOutput::summary).collect();
+                    } catch (Exception e) { // SparkException is checked but thrown undeclared by collect()
+                        outputs.unpersist(false);
+                        broadcast.destroy(false);
+                        if (attempt >= engine.roundRetries() || isBadInput(e)) {
+                            throw e;
+                        }
+                        // Spark does not retry a failed barrier result stage: the engine reruns the round from the
+                        // same committed state, so no update is ever applied twice
+                        LOG.warn("round at step {} failed ({}); retrying it from the last committed state ({} of {})",
+                                state.globalStep(), e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""),
+                                attempt + 1, engine.roundRetries());
+                    } finally {
+                        server.closeRound(round, "round ended");
+                    }
                 }
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 samples += roundSamples.get();
-                broadcast.destroy(false);
+                if (width > 0) {
+                    liveBroadcasts.add(broadcast);
+                } else {
+                    broadcast.destroy(false);
+                }
                 state = commit(state, summaries, steps, stepsPerEpoch);
                 if (width > 0) {
                     recordStates = outputs.map(o -> o.recordState);
@@ -166,6 +188,8 @@ public final class TrainingEngine {
                             previousOutputs.unpersist(false);
                             previousOutputs = null;
                         }
+                        liveBroadcasts.forEach(b -> b.destroy(false));
+                        liveBroadcasts.clear();
                     }
                     listener.onCheckpoint(s, written.toString());
                 }
@@ -179,6 +203,7 @@ public final class TrainingEngine {
             if (previousOutputs != null) {
                 previousOutputs.unpersist(false);
             }
+            liveBroadcasts.forEach(b -> b.destroy(false));
             releaseReplicas(jsc, runKey);
         }
         return new TrainingResult(state, stepsPerEpoch, trainSeconds, samples, resumedFrom);
@@ -222,6 +247,16 @@ public final class TrainingEngine {
         } catch (RuntimeException e) {
             LOG.debug("could not release replicas of {}", runKey, e);
         }
+    }
+
+    private static boolean isBadInput(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sparktrain.data.BadInputException
+                    || (t.getMessage() != null && t.getMessage().contains(org.sparktrain.data.BadInputException.class.getName()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] serialize(RoundSpec spec) {

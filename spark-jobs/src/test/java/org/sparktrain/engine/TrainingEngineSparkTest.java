@@ -51,7 +51,7 @@ class TrainingEngineSparkTest {
     }
 
     static EngineConfig engine(int workers, String sync, int localSteps, int batch, int epochs, int checkpointEvery) {
-        return new EngineConfig(workers, sync, localSteps, batch, epochs, 7L, checkpointEvery, 3, 1, 1, 60, 10);
+        return new EngineConfig(workers, sync, localSteps, batch, epochs, 7L, checkpointEvery, 3, 1, 1, 60, 10, 0);
     }
 
     static TrainingResult train(SparkSession spark, Path dir, EngineConfig cfg, OptimizerConfig opt,
