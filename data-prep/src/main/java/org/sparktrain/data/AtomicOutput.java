@@ -48,7 +48,9 @@ public final class AtomicOutput implements AutoCloseable {
                 throw new BadInputException("output path " + target + ": parent " + parent + " is a file, not a directory");
             }
             try {
-                fs.mkdirs(parent);
+                if (!fs.mkdirs(parent)) {
+                    throw new IOException("mkdirs failed");
+                }
             } catch (IOException e) {
                 throw new BadInputException("output path " + target + " is not writable: cannot create " + parent
                         + " (" + e.getMessage() + ")", e);
@@ -56,7 +58,9 @@ public final class AtomicOutput implements AutoCloseable {
             AtomicOutput out = new AtomicOutput(fs, qualified);
             try {
                 // probe writability now, before any expensive work
-                fs.mkdirs(out.temp);
+                if (!fs.mkdirs(out.temp)) {
+                    throw new IOException("cannot create " + out.temp);
+                }
                 fs.delete(out.temp, true);
             } catch (IOException e) {
                 throw new BadInputException("output path " + target + " is not writable (" + e.getMessage() + ")", e);
