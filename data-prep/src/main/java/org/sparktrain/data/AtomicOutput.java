@@ -71,6 +71,38 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks, without creating anything that stays, that {@code target} could be written: its nearest existing
+     * ancestor must be a directory in which a probe directory can be created (and is removed again).
+     */
+    public static void checkWritable(String target, Configuration conf) {
+        Path path = new Path(target);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            Path ancestor = fs.makeQualified(path).getParent();
+            while (ancestor != null && !fs.exists(ancestor)) {
+                ancestor = ancestor.getParent();
+            }
+            if (ancestor == null) {
+                throw new BadInputException("output path " + target + " has no existing ancestor directory");
+            }
+            if (!fs.getFileStatus(ancestor).isDirectory()) {
+                throw new BadInputException("output path " + target + " is not writable: " + ancestor
+                        + " is a file, not a directory");
+            }
+            Path probe = new Path(ancestor, ".sparktrain-probe-" + UUID.randomUUID().toString().substring(0, 8));
+            try {
+                if (!fs.mkdirs(probe)) {
+                    throw new IOException("cannot create a directory in " + ancestor);
+                }
+            } finally {
+                fs.delete(probe, true);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("output path " + target + " is not writable (" + e.getMessage() + ")", e);
+        }
+    }
+
     public FileSystem fileSystem() {
         return fs;
     }

@@ -1,6 +1,8 @@
 package org.sparktrain.cli;
 
 import org.sparktrain.jobs.Job;
+import org.sparktrain.jobs.QuickstartJob;
+import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
 
@@ -13,7 +15,8 @@ public final class JobRegistry {
     private static final Map<String, Job<?>> JOBS = new LinkedHashMap<>();
 
     static {
-        for (Job<?> j : List.<Job<?>>of(new TrainClassifierJob(), new EvaluateJob())) {
+        for (Job<?> j : List.<Job<?>>of(new QuickstartJob(), new PrepareJob(), new TrainClassifierJob(),
+                new EvaluateJob())) {
             JOBS.put(j.name(), j);
         }
     }

@@ -69,7 +69,7 @@ public final class SparktrainCli {
             err.println("sparktrain: unknown job '" + args.job() + "'; jobs: " + String.join(", ", JobRegistry.all().keySet()));
             return BAD_INPUT;
         }
-        JobContext ctx = JobContext.of(job.name(), args.resume(), args.dryRun());
+        JobContext ctx = JobContext.of(job.name(), args.resume(), args.dryRun(), out);
         try {
             return execute(job, args, ctx, out);
         } catch (BadInputException e) {
@@ -106,7 +106,7 @@ public final class SparktrainCli {
             ConfigLoader.applyOverride(tree, job.runIdKey() + "=" + args.runId());
         }
         if (args.master() != null) {
-            ConfigLoader.applyOverride(tree, "spark.master=" + args.master());
+            ConfigLoader.applyOverride(tree, job.sparkKey() + ".master=" + args.master());
         }
         C config = ConfigLoader.bind(tree, job.configType(), source);
         String yaml = ConfigLoader.toYaml(config);

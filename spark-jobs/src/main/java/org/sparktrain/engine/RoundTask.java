@@ -33,7 +33,8 @@ final class RoundTask {
         Trainable trainable = TrainableCache.get(spec.runKey(), worker, spec.factory());
         INDArray params = trainable.params();
         params.assign(Nd4j.createFromArray(spec.start().params()).reshape(params.shape()));
-        FlatUpdater updater = new FlatUpdater(spec.optimizer().toNd4j(), trainable.numParams());
+        FlatUpdater updater = new FlatUpdater(spec.optimizer().toNd4j((long) spec.stepsPerEpoch() * cfg.epochs()),
+                trainable.numParams());
         updater.setState(spec.start().updaterState());
         float[] global = spec.start().globalState().clone();
         AlgorithmState algorithm = spec.algorithm();

@@ -19,6 +19,11 @@ public interface Job<C> {
         return null;
     }
 
+    /** The config section holding the job's {@link SparkConfig} ({@code --master} sets its {@code master}). */
+    default String sparkKey() {
+        return "spark";
+    }
+
     /**
      * Checks that the job can run (inputs exist, outputs are writable) without doing the work; used by
      * {@code --dry-run} (scheduler validation) and at the start of {@link #run}.

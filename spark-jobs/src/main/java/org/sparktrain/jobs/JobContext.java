@@ -27,9 +27,9 @@ public final class JobContext {
         this.sessions = sessions;
     }
 
-    /** The default context: sessions from {@link SparkSessions}, output to stdout. */
-    public static JobContext of(String job, boolean resume, boolean dryRun) {
-        return new JobContext("sparktrain " + job, resume, dryRun, System.out,
+    /** The CLI's context: sessions from {@link SparkSessions}, human-readable output to {@code console}. */
+    public static JobContext of(String job, boolean resume, boolean dryRun, PrintStream console) {
+        return new JobContext("sparktrain " + job, resume, dryRun, console,
                 cfg -> SparkSessions.getOrCreate("sparktrain " + job, cfg));
     }
 

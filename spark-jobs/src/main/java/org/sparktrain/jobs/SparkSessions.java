@@ -25,6 +25,10 @@ import java.util.Map;
 public final class SparkSessions {
     private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
+    /** Sessions this class started (a CLI run stops those at the end, never one it found running). */
+    private static final java.util.Set<SparkSession> CREATED =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
     private SparkSessions() {
     }
 
@@ -61,14 +65,19 @@ public final class SparkSessions {
         }
         user.forEach(b::config);
         SparkSession session = b.getOrCreate();
+        synchronized (CREATED) {
+            CREATED.add(session);
+        }
         SparkContext sc = session.sparkContext();
         LOG.info("Spark {} session started: master {}, app {}", sc.version(), sc.master(), sc.applicationId());
         return session;
     }
 
-    /** True when sparktrain created the session itself and should stop it at the end of a CLI run. */
+    /** True when sparktrain started the session itself, so a CLI run stops it at the end. */
     public static boolean ownedByCli(SparkSession session) {
-        return System.getProperty("spark.master") == null && !"true".equals(System.getProperty("sparktrain.keep.session"));
+        synchronized (CREATED) {
+            return CREATED.contains(session);
+        }
     }
 
     /** The one list of Java 17 flags (from the parent POM, filtered into the jar at build time). */

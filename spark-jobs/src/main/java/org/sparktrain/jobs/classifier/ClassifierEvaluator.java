@@ -67,7 +67,7 @@ public final class ClassifierEvaluator {
             labels[r] = batch.get(r).getInt(1);
         }
         INDArray p = net.output(Nd4j.create(x, new long[]{batch.size(), d}, 'c'), false);
-        float[] probs = p.toFloatVector();
+        float[] probs = p.dup('c').reshape(p.length()).toFloatVector();
         for (int r = 0; r < labels.length; r++) {
             int best = 0;
             for (int c = 1; c < k; c++) {

@@ -73,7 +73,7 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
                     + manifest.numClasses());
         }
         // fails now, naming the path, if the output is not writable
-        AtomicOutput.begin(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf).close();
+        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
     }
 
     @Override
