@@ -8,8 +8,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The driver's progress line and the {@code train} records of {@code metrics.jsonl}. Every {@code logEvery} steps
- * it prints, e.g.
+ * The driver's progress line and the {@code train} records of {@code metrics.jsonl}: one record per step
+ * ({@code step}, {@code epoch}, {@code loss} of that step) and, every {@code logEvery} steps, also
+ * {@code samplesPerSecond} and {@code elapsedSeconds} with a console line such as
  * <pre>[sparktrain] epoch 1/2 | step 450/1876 (24.0%) | 812 samples/s | loss 0.1234 | ETA 1m52s</pre>
  * where loss is the mean over the steps since the previous line and samples/s is measured over the same interval.
  */
@@ -26,7 +27,6 @@ public final class ProgressReporter implements TrainingListener {
     private double intervalLoss;
     private double intervalWeight;
     private long intervalSteps;
-    private long lastStep = -1;
 
     public ProgressReporter(String label, PrintStream console, MetricsLog metrics, int logEvery) {
         this.label = label;
@@ -51,8 +51,11 @@ public final class ProgressReporter implements TrainingListener {
         intervalLoss += lossSum;
         intervalWeight += weight;
         intervalSteps++;
-        lastStep = step;
         boolean last = step + 1 == totalSteps;
+        ObjectNode r = MetricsLog.record("train");
+        r.put("step", step + 1);
+        r.put("epoch", (int) (step / stepsPerEpoch));
+        r.put("loss", weight > 0 ? lossSum / weight : Double.NaN);
         if ((step + 1) % logEvery == 0 || last) {
             long now = System.nanoTime();
             double seconds = (now - intervalStart) / 1e9;
@@ -64,19 +67,15 @@ public final class ProgressReporter implements TrainingListener {
             console.printf(Locale.ROOT, "[%s] epoch %d/%d | step %d/%d (%.1f%%) | %.0f samples/s | loss %.4f | ETA %s%n",
                     label, epoch + 1, epochs, step + 1, totalSteps, 100.0 * (step + 1) / totalSteps, samplesPerSecond,
                     loss, duration(eta));
-            ObjectNode r = MetricsLog.record("train");
-            r.put("step", step + 1);
-            r.put("epoch", epoch);
-            r.put("loss", loss);
             r.put("samplesPerSecond", samplesPerSecond);
             r.put("elapsedSeconds", (now - startNanos) / 1e9);
-            if (metrics != null) {
-                metrics.write(r);
-            }
             intervalStart = now;
             intervalLoss = 0;
             intervalWeight = 0;
             intervalSteps = 0;
+        }
+        if (metrics != null) {
+            metrics.write(r);
         }
     }
 

@@ -12,12 +12,9 @@ public final class Reports {
 
     public static void write(RunDirectory run, JobContext ctx) {
         try {
-            // TEMPORARY until the report package lands
-            String html = (String) Class.forName("org.sparktrain.report.RunReport")
-                    .getMethod("write", String.class, org.apache.hadoop.conf.Configuration.class)
-                    .invoke(null, run.path(), run.conf());
+            String html = org.sparktrain.report.RunReport.write(run.path(), run.conf());
             ctx.console().println("[" + run.runId() + "] report: " + html);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.warn("could not write the report of {}: {}", run.path(), e.toString());
         }
     }
