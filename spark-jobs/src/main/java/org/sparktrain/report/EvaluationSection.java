@@ -1,81 +1,63 @@
 package org.sparktrain.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * eval.json: every numeric top-level metric, per-class accuracy computed from the confusion matrix (checked against
- * the stored values) and the confusion matrix as a heatmap.
+ * The final evaluation from {@code eval.json}: a table of its top-level fields (every number, plus texts such as the
+ * split and dataset), the per-class table (support, correct, accuracy and precision computed from the confusion
+ * matrix) and the confusion matrix heatmap {@value #CONFUSION_PNG}. Absent when the run has no {@code eval.json}.
  */
-final class EvaluationSection implements ReportSection {
+public final class EvaluationSection implements ReportSection {
+    /** File name of the confusion matrix heatmap. */
+    public static final String CONFUSION_PNG = "confusion-matrix.png";
+
     @Override
-    public String render(RunData data, ChartSink charts) {
-        JsonNode eval = data.eval();
-        if (eval == null) {
-            return "";
+    public List<Section> render(RunData run) {
+        if (run.eval().isEmpty()) {
+            return List.of();
         }
-        StringBuilder html = new StringBuilder();
-        List<List<String>> metrics = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = eval.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            if (f.getValue().isNumber()) {
-                metrics.add(List.of(f.getKey(), Html.num(f.getValue().asDouble())));
-            } else if (f.getValue().isTextual()) {
-                metrics.add(List.of(f.getKey(), f.getValue().asText()));
-            }
+        EvalResult eval = run.eval().get();
+        List<ReportBlock> blocks = new ArrayList<>();
+        HtmlTable fields = new HtmlTable("field", "value");
+        for (Map.Entry<String, String> f : eval.textFields().entrySet()) {
+            fields.row(f.getKey(), f.getValue());
         }
-        html.append(Html.table(List.of("metric", "value"), metrics));
-        JsonNode cm = eval.get("confusionMatrix");
-        if (cm != null && cm.isArray() && cm.size() > 0) {
-            long[][] matrix = new long[cm.size()][];
-            for (int i = 0; i < cm.size(); i++) {
-                matrix[i] = new long[cm.get(i).size()];
-                for (int j = 0; j < matrix[i].length; j++) {
-                    matrix[i][j] = cm.get(i).get(j).asLong();
-                }
-            }
-            List<String> names = classNames(eval, matrix.length);
-            double[] perClass = perClassAccuracy(matrix);
-            List<List<String>> rows = new ArrayList<>();
-            for (int k = 0; k < matrix.length; k++) {
-                long total = 0;
-                for (long v : matrix[k]) {
-                    total += v;
-                }
-                rows.add(List.of(names.get(k), Long.toString(total), Html.pct(perClass[k])));
-            }
-            html.append("<h3>Per-class accuracy</h3>\n")
-                    .append(Html.table(List.of("class", "records", "accuracy"), rows))
-                    .append(Html.img(charts.add("confusion-matrix.png", Charts.confusion("Confusion matrix ("
-                            + eval.path("split").asText("test") + ")", matrix, names)), "confusion matrix"));
+        for (Map.Entry<String, Double> f : eval.numericFields().entrySet()) {
+            fields.row(f.getKey(), Formats.number(f.getValue()));
         }
-        return Html.section("Evaluation", html.toString());
+        blocks.add(new HtmlBlock(fields.html()));
+
+        if (eval.numClasses() > 0) {
+            blocks.add(new HtmlBlock(Html.heading("Per-class accuracy")));
+            blocks.add(new HtmlBlock(perClassTable(eval).html()));
+        }
+        if (eval.hasConfusionMatrix()) {
+            blocks.add(new ChartBlock(CONFUSION_PNG, "Confusion matrix on " + eval.split()
+                    + ": rows are true classes, columns predicted classes; cells show counts, colour is the share "
+                    + "of the true class.", ConfusionMatrixChart.create(eval)));
+        }
+        return List.of(new Section("evaluation", "Evaluation: " + eval.split(), blocks));
     }
 
-    /** Recall of each true class: diagonal / row sum (NaN for an empty row). */
-    static double[] perClassAccuracy(long[][] matrix) {
-        double[] out = new double[matrix.length];
-        for (int k = 0; k < matrix.length; k++) {
-            long total = 0;
-            for (long v : matrix[k]) {
-                total += v;
+    private static HtmlTable perClassTable(EvalResult eval) {
+        List<String> names = eval.classNames();
+        double[] accuracy = eval.perClassAccuracy();
+        if (!eval.hasConfusionMatrix()) {
+            HtmlTable t = new HtmlTable("class", "accuracy");
+            for (int i = 0; i < names.size(); i++) {
+                t.row(names.get(i), Formats.fixed(accuracy[i]));
             }
-            out[k] = total == 0 ? Double.NaN : (double) matrix[k][k] / total;
+            return t;
         }
-        return out;
-    }
-
-    private static List<String> classNames(JsonNode eval, int k) {
-        List<String> names = new ArrayList<>();
-        JsonNode n = eval.get("classNames");
-        for (int i = 0; i < k; i++) {
-            names.add(n != null && n.size() == k ? n.get(i).asText() : Integer.toString(i));
+        long[] support = eval.support();
+        double[] precision = eval.perClassPrecision();
+        HtmlTable t = new HtmlTable("class", "support", "correct", "accuracy", "precision");
+        for (int i = 0; i < names.size(); i++) {
+            t.row(names.get(i), Formats.count(support[i]), Formats.count(eval.confusion(i, i)),
+                    Formats.fixed(accuracy[i]), Formats.fixed(precision[i]));
         }
-        return names;
+        return t;
     }
 }

@@ -1,55 +1,50 @@
 package org.sparktrain.report;
 
-import java.util.List;
-import java.util.Locale;
-
-/** Small HTML helpers: escaping, numbers, tables, images. */
-final class Html {
+/**
+ * HTML text helpers. Every text that comes from a run (names, config, model card values) goes through
+ * {@link #escape} before it reaches the page.
+ */
+public final class Html {
     private Html() {
     }
 
-    static String esc(String s) {
-        if (s == null) {
+    /** {@code text} with {@code & < > " '} replaced by entities; null becomes the empty string. */
+    public static String escape(String text) {
+        if (text == null) {
             return "";
         }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "–";
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
         }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%d", (long) v);
-        }
-        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.4f", v);
+        return out.toString();
     }
 
-    static String pct(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
+    /** A paragraph of plain text. */
+    public static String paragraph(String text) {
+        return "<p>" + escape(text) + "</p>\n";
     }
 
-    static String table(List<String> header, List<List<String>> rows) {
-        StringBuilder s = new StringBuilder("<table>");
-        if (header != null) {
-            s.append("<tr>");
-            header.forEach(h -> s.append("<th>").append(esc(h)).append("</th>"));
-            s.append("</tr>");
-        }
-        for (List<String> row : rows) {
-            s.append("<tr>");
-            row.forEach(c -> s.append("<td>").append(esc(c)).append("</td>"));
-            s.append("</tr>");
-        }
-        return s.append("</table>\n").toString();
+    /** A level-3 heading of plain text. */
+    public static String heading(String text) {
+        return "<h3>" + escape(text) + "</h3>\n";
     }
 
-    static String img(String src, String alt) {
-        return "<img src=\"" + esc(src) + "\" alt=\"" + esc(alt) + "\" width=\"" + Charts.WIDTH + "\" height=\""
-                + Charts.HEIGHT + "\">\n";
+    /** A highlighted notice box of plain text (used for problems found in the run's files). */
+    public static String notice(String text) {
+        return "<p class=\"notice\">" + escape(text) + "</p>\n";
     }
 
-    static String section(String title, String body) {
-        return body.isEmpty() ? "" : "<h2>" + esc(title) + "</h2>\n" + body;
+    /** Preformatted plain text, e.g. a config file shown verbatim. */
+    public static String pre(String text) {
+        return "<pre>" + escape(text) + "</pre>\n";
     }
 }

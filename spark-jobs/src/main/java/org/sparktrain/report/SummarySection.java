@@ -1,52 +1,38 @@
 package org.sparktrain.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.util.ArrayList;
 import java.util.List;
 
-/** The key numbers of a run: final losses and accuracies, steps, epochs, time and throughput. */
-final class SummarySection implements ReportSection {
+/**
+ * The report's first section: the {@link RunSummary} as a table (final training loss, final validation accuracy and
+ * loss, test accuracy from {@code eval.json}, steps, epochs, training time, mean throughput) and how many metrics
+ * records were read or skipped.
+ */
+public final class SummarySection implements ReportSection {
     @Override
-    public String render(RunData data, ChartSink charts) {
-        List<List<String>> rows = new ArrayList<>();
-        List<JsonNode> train = data.records("train");
-        if (!train.isEmpty()) {
-            JsonNode last = train.get(train.size() - 1);
-            int tail = Math.min(50, train.size());
-            double finalLoss = train.subList(train.size() - tail, train.size()).stream()
-                    .mapToDouble(n -> n.path("loss").asDouble(Double.NaN)).filter(Double::isFinite).average()
-                    .orElse(Double.NaN);
-            rows.add(List.of("final training loss (mean of the last " + tail + " records)", Html.num(finalLoss)));
-            rows.add(List.of("steps", Html.num(last.path("step").asDouble())));
-            rows.add(List.of("epochs", Html.num(last.path("epoch").asDouble() + 1)));
-            double elapsed = train.stream().mapToDouble(n -> n.path("elapsedSeconds").asDouble(Double.NaN))
-                    .filter(Double::isFinite).max().orElse(Double.NaN);
-            rows.add(List.of("training time (s)", Html.num(elapsed)));
-            double mean = train.stream().mapToDouble(n -> n.path("samplesPerSecond").asDouble(Double.NaN))
-                    .filter(Double::isFinite).average().orElse(Double.NaN);
-            rows.add(List.of("mean samples/s", Html.num(mean)));
+    public List<Section> render(RunData run) {
+        RunSummary s = RunSummary.of(run.metrics(), run.eval().orElse(null));
+        HtmlTable t = new HtmlTable();
+        t.row("run", run.runId());
+        t.row("final training loss", Formats.fixed(s.finalTrainLoss()));
+        t.row("final validation accuracy", Formats.fixed(s.finalValidationAccuracy()));
+        t.row("final validation loss", Formats.fixed(s.finalValidationLoss()));
+        if (s.testSplit() != null) {
+            t.row(s.testSplit() + " accuracy (" + RunData.EVAL + ")", Formats.fixed(s.testAccuracy()));
         }
-        JsonNode summary = data.last("summary");
-        if (summary != null && summary.has("samplesPerSecond")) {
-            rows.add(List.of("samples/s over the whole run", Html.num(summary.get("samplesPerSecond").asDouble())));
+        t.row("steps", s.steps() < 0 ? Formats.MISSING : Formats.count(s.steps()));
+        t.row("epochs", s.epochs() == 0 ? Formats.MISSING : Integer.toString(s.epochs()));
+        String time = Formats.duration(s.trainingSeconds());
+        if (s.attempts() > 1) {
+            time += " over " + s.attempts() + " attempts (resumed)";
         }
-        JsonNode val = data.last("validation");
-        if (val != null) {
-            rows.add(List.of("final validation accuracy (" + val.path("split").asText("validation") + ")",
-                    Html.pct(val.path("accuracy").asDouble(Double.NaN))));
+        if (s.timeSource() != null) {
+            time += " (" + s.timeSource() + ")";
         }
-        JsonNode eval = data.eval();
-        if (eval != null && eval.has("accuracy")) {
-            rows.add(List.of(eval.path("split").asText("test") + " accuracy (eval.json)",
-                    Html.pct(eval.get("accuracy").asDouble())));
-            if (eval.has("count")) {
-                rows.add(List.of("evaluated records", Html.num(eval.get("count").asDouble())));
-            }
-        }
-        if (data.skippedLines() > 0) {
-            rows.add(List.of("unreadable metrics lines skipped (crash?)", Integer.toString(data.skippedLines())));
-        }
-        return Html.section("Summary", rows.isEmpty() ? "" : Html.table(null, rows));
+        t.row("training time", time);
+        t.row("mean samples/s", Formats.number(s.meanSamplesPerSecond()));
+        MetricsRecords m = run.metrics();
+        t.row("metrics records", Formats.count(m.size()) + (m.skippedLines() > 0
+                ? " (" + m.skippedLines() + " unreadable line(s) skipped)" : ""));
+        return List.of(new Section("summary", "Summary", List.of(new HtmlBlock(t.html()))));
     }
 }
