@@ -56,8 +56,19 @@ public final class SparkSessions {
         String opens = jvmOptions();
         String executorOpts = System.getProperty("spark.executor.extraJavaOptions", user.getOrDefault("spark.executor.extraJavaOptions", ""));
         if (!executorOpts.contains("--add-opens")) {
-            b.config("spark.executor.extraJavaOptions", (executorOpts + " " + opens).trim());
+            executorOpts = (executorOpts + " " + opens).trim();
         }
+        if (!executorOpts.contains("org.bytedeco.javacpp.maxbytes") && !master.startsWith("local")) {
+            OffHeapMemory.Settings mem = OffHeapMemory.derive(
+                    System.getProperty("spark.executor.memory", user.get("spark.executor.memory")),
+                    System.getProperty("spark.executor.memoryOverhead", user.get("spark.executor.memoryOverhead")));
+            executorOpts = executorOpts + " " + mem.javaOptions();
+            if (System.getProperty("spark.executor.memoryOverhead") == null && !user.containsKey("spark.executor.memoryOverhead")) {
+                b.config("spark.executor.memoryOverhead", (mem.overheadBytes() >> 20) + "m");
+            }
+            LOG.info("executor memory: {}", mem);
+        }
+        b.config("spark.executor.extraJavaOptions", executorOpts);
         if (master.startsWith("local")) {
             setDefault(b, user, "spark.driver.host", "127.0.0.1");
             setDefault(b, user, "spark.driver.bindAddress", "127.0.0.1");
