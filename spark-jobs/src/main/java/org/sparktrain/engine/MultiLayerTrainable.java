@@ -2,6 +2,7 @@ package org.sparktrain.engine;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparktrain.engine.optim.TensorLayout;
 
 /**
  * Adapts a DL4J {@link MultiLayerNetwork} whose output layer is a softmax classifier to the engine's
@@ -17,6 +18,7 @@ public final class MultiLayerTrainable implements Trainable {
 
     private final MultiLayerNetwork net;
     private final int numClasses;
+    private TensorLayout layout;
 
     public MultiLayerTrainable(MultiLayerNetwork net, int numClasses) {
         this.net = net;
@@ -53,5 +55,14 @@ public final class MultiLayerTrainable implements Trainable {
     @Override
     public INDArray gradient() {
         return net.getFlattenedGradients();
+    }
+
+    /** One tensor per entry of DL4J's {@code paramTable()} (e.g. {@code 0_W}, {@code 0_b}), placed by buffer offset. */
+    @Override
+    public TensorLayout layout() {
+        if (layout == null) {
+            layout = TensorLayout.ofViews(net.paramTable(), net.params());
+        }
+        return layout;
     }
 }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparktrain.engine.optim.FlatOptimizer;
 
 import java.util.Arrays;
 
@@ -13,9 +14,11 @@ import java.util.Arrays;
  * the {@link Collective}, apply the identical update on every replica, and return its {@link RoundOutput}.
  *
  * <p>{@code allreduce}: every step, summed gradients (and loss, weight, algorithm statistics) of all workers are
- * divided by the summed weight and applied with the shared update rule. {@code local-sgd}: each worker applies its
- * own mean gradient for H steps; then parameters and updater state are averaged over workers (equal weights) and
- * the algorithm statistics of those H steps are summed for the global-state update.
+ * divided by the summed weight and applied with the shared update rule ({@link FlatOptimizer}); every global scalar
+ * of the rule is computed from that one mean gradient, so the replicas stay bit-identical. {@code local-sgd}: each
+ * worker applies its own mean gradient for H steps; then parameters are averaged over workers (equal weights), the
+ * optimizer state is combined by its own rule ({@link FlatOptimizer#syncContribution}: averaged, or worker 0's for
+ * anchors and counters) and the algorithm statistics of those H steps are summed for the global-state update.
  */
 final class RoundTask {
     private static final Logger LOG = LoggerFactory.getLogger(RoundTask.class);
@@ -33,8 +36,8 @@ final class RoundTask {
         Trainable trainable = TrainableCache.get(spec.runKey(), worker, spec.factory());
         INDArray params = trainable.params();
         params.assign(Nd4j.createFromArray(spec.start().params()).reshape(params.shape()));
-        FlatUpdater updater = new FlatUpdater(spec.optimizer().toNd4j((long) spec.stepsPerEpoch() * cfg.epochs()),
-                trainable.numParams());
+        FlatOptimizer updater = spec.optimizer().create(trainable.numParams(), trainable.layout(),
+                (long) spec.stepsPerEpoch() * cfg.epochs());
         updater.setState(spec.start().updaterState());
         float[] global = spec.start().globalState().clone();
         AlgorithmState algorithm = spec.algorithm();
@@ -66,13 +69,13 @@ final class RoundTask {
                 if (weight > 0) {
                     INDArray mean = Nd4j.createFromArray(sum.floats()).reshape(params.shape());
                     mean.divi(weight);
-                    updater.step(params, mean, (int) step, epoch);
+                    updater.step(params, mean, step, epoch);
                 }
                 algorithm.onSync(global, Arrays.copyOfRange(sum.doubles(), 2, sum.doubles().length), step);
             } else {
                 if (result.weight() > 0) {
                     INDArray mean = trainable.gradient().dup().divi(result.weight());
-                    updater.step(params, mean, (int) step, epoch);
+                    updater.step(params, mean, step, epoch);
                 }
                 syncLoss += result.lossSum();
                 syncWeight += result.weight();
@@ -81,7 +84,8 @@ final class RoundTask {
                 }
                 boolean last = i == spec.steps() - 1;
                 if ((i + 1) % cfg.localSteps() == 0 || last) {
-                    averageReplicas(collective, step, params, updater, concat(syncLoss, syncWeight, syncStats));
+                    averageReplicas(collective, worker == 0, step, params, updater,
+                            concat(syncLoss, syncWeight, syncStats));
                     algorithm.onSync(global, syncStats.clone(), step);
                     syncLoss = 0;
                     syncWeight = 0;
@@ -97,22 +101,30 @@ final class RoundTask {
                 : new RoundOutput(worker, recordState, null, null, null, checksum);
     }
 
-    /** local-sgd synchronisation: average parameters and updater state over workers (equal weights). */
-    private static void averageReplicas(Collective collective, long step, INDArray params, FlatUpdater updater,
-                                        double[] doubles) {
+    /**
+     * local-sgd synchronisation: parameters averaged over workers (equal weights), optimizer state combined by the
+     * optimizer's rule; the optimizer's scalars travel after loss, weight and statistics in the doubles (the
+     * driver's progress listener reads only the first 2 + statsSize of them).
+     */
+    private static void averageReplicas(Collective collective, boolean leader, long step, INDArray params,
+                                        FlatOptimizer updater, double[] doubles) {
         float[] p = params.toFloatVector();
-        float[] u = updater.state();
-        float[] payload = new float[p.length + u.length];
+        FlatOptimizer.SyncPart own = updater.syncContribution(leader);
+        float[] payload = new float[p.length + own.floats().length];
         System.arraycopy(p, 0, payload, 0, p.length);
-        System.arraycopy(u, 0, payload, p.length, u.length);
-        Collective.Reduced sum = collective.allReduceSum(step, payload, doubles);
-        float w = collective.workers();
-        float[] avg = sum.floats();
+        System.arraycopy(own.floats(), 0, payload, p.length, own.floats().length);
+        double[] scalars = new double[doubles.length + own.doubles().length];
+        System.arraycopy(doubles, 0, scalars, 0, doubles.length);
+        System.arraycopy(own.doubles(), 0, scalars, doubles.length, own.doubles().length);
+        Collective.Reduced sum = collective.allReduceSum(step, payload, scalars);
+        int w = collective.workers();
+        float[] avg = Arrays.copyOfRange(sum.floats(), 0, p.length);
         for (int i = 0; i < avg.length; i++) {
             avg[i] /= w;
         }
-        params.assign(Nd4j.createFromArray(Arrays.copyOfRange(avg, 0, p.length)).reshape(params.shape()));
-        updater.setState(Arrays.copyOfRange(avg, p.length, avg.length));
+        params.assign(Nd4j.createFromArray(avg).reshape(params.shape()));
+        updater.applySyncSums(new FlatOptimizer.SyncPart(Arrays.copyOfRange(sum.floats(), p.length, payload.length),
+                Arrays.copyOfRange(sum.doubles(), doubles.length, scalars.length)), w);
     }
 
     private static double[] concat(double loss, double weight, double[] stats) {

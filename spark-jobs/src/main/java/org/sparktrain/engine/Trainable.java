@@ -1,6 +1,7 @@
 package org.sparktrain.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparktrain.engine.optim.TensorLayout;
 
 /**
  * A model as the engine sees it: one flat float parameter vector and a function from a mini-batch to a loss and a
@@ -24,6 +25,14 @@ public interface Trainable extends AutoCloseable {
 
     /** The summed gradient of the last {@link #computeGradient} call (1 x numParams, float). */
     INDArray gradient();
+
+    /**
+     * Where each parameter tensor (weight matrix, bias, ...) lies in the flat vector, for per-tensor optimizers
+     * (L-DoG). The default treats the whole vector as one tensor; models built from several tensors override it.
+     */
+    default TensorLayout layout() {
+        return TensorLayout.single(numParams());
+    }
 
     @Override
     default void close() {

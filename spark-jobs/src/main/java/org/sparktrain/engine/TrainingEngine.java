@@ -1,5 +1,6 @@
 package org.sparktrain.engine;
 
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed {@link EngineState} (broadcast) and ends by returning the replicas' state, so a failed and retried
  * round recomputes from the same start and never applies an update twice. Rounds end at epoch ends and checkpoint
  * steps, where the driver writes an atomic checkpoint ({@link Checkpoints}).
+ *
+ * <p>The update rule is the config's {@link org.sparktrain.engine.optim.FlatOptimizer}; its whole state travels in
+ * {@link EngineState#updaterState()} and every checkpoint. Every committed state carries the optimizer's evaluation
+ * point ({@link EngineState#evalParams()}: Schedule-Free's x, DoG's x̄, else the parameters), which listeners
+ * evaluate and jobs export ({@link DriverOptimizer}).
  */
 public final class TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingEngine.class);
@@ -63,6 +69,8 @@ public final class TrainingEngine {
         Trainable driverModel = spec.factory().create();
         long numParams = driverModel.numParams();
         float[] initialParams = spec.initial() != null ? spec.initial() : driverModel.params().toFloatVector();
+        DriverOptimizer driverOptimizer = new DriverOptimizer(optimizer, numParams, driverModel.layout(),
+                (long) stepsPerEpoch * engine.epochs());
         driverModel.close();
         AlgorithmState algorithm = spec.algorithm();
         int width = algorithm.recordStateWidth();
@@ -74,7 +82,8 @@ public final class TrainingEngine {
         long resumedFrom = -1;
         Optional<Path> latest = spec.resume() ? checkpoints.latest() : Optional.empty();
         if (latest.isPresent()) {
-            state = checkpoints.read(latest.get(), layout);
+            state = driverOptimizer.resumed(checkpoints.read(latest.get(), layout), latest.get(),
+                    spark.sparkContext().hadoopConfiguration());
             resumedFrom = state.globalStep();
             if (width > 0) {
                 recordStates = RecordStates.load(spark, shards, width, new Path(latest.get(), "record-state"));
@@ -85,7 +94,7 @@ public final class TrainingEngine {
             if (!spec.resume()) {
                 checkpoints.clear();
             }
-            state = new EngineState(0, 0, 0, initialParams, new FlatUpdater(optimizer.toNd4j(), numParams).state(),
+            state = new EngineState(0, 0, 0, initialParams, driverOptimizer.initialState(),
                     algorithm.initialGlobalState());
             if (width > 0) {
                 recordStates = RecordStates.initial(shards, algorithm);
@@ -108,7 +117,9 @@ public final class TrainingEngine {
             AtomicLong roundSamples = new AtomicLong();
             server.setListener((round, tag, sums) -> {
                 roundSamples.addAndGet((long) sums[1]);
-                listener.onStep(tag, sums[0], sums[1], java.util.Arrays.copyOfRange(sums, 2, sums.length));
+                // local-sgd appends the optimizer's scalars to the reduction: the statistics are the next statsSize
+                listener.onStep(tag, sums[0], sums[1], java.util.Arrays.copyOfRange(sums, 2,
+                        Math.min(sums.length, 2 + algorithm.statsSize())));
             });
             while (state.epoch() < engine.epochs()) {
                 int steps = roundLength(state, stepsPerEpoch);
@@ -157,7 +168,7 @@ public final class TrainingEngine {
                 } else {
                     broadcast.destroy(false);
                 }
-                state = commit(state, summaries, steps, stepsPerEpoch);
+                state = driverOptimizer.withEvalParams(commit(state, summaries, steps, stepsPerEpoch));
                 if (width > 0) {
                     recordStates = outputs.map(o -> o.recordState);
                     if (previousOutputs != null) {
@@ -173,6 +184,7 @@ public final class TrainingEngine {
                     EngineState s = state;
                     JavaRDD<float[]> rs = recordStates;
                     Path written = checkpoints.write(state, layout, tmp -> {
+                        driverOptimizer.writeCheckpointFiles(fileSystem(tmp), tmp, s);
                         if (width > 0) {
                             RecordStates.save(spark, shards, rs, width, new Path(tmp, "record-state"));
                         }
@@ -246,6 +258,14 @@ public final class TrainingEngine {
                     .foreach(i -> TrainableCache.release(runKey));
         } catch (RuntimeException e) {
             LOG.debug("could not release replicas of {}", runKey, e);
+        }
+    }
+
+    private FileSystem fileSystem(Path path) {
+        try {
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the file system of " + path, e);
         }
     }
 

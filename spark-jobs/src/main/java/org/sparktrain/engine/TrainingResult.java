@@ -14,4 +14,12 @@ public record TrainingResult(EngineState state, int stepsPerEpoch, double trainS
     public double samplesPerSecond() {
         return trainSeconds > 0 ? samples / trainSeconds : 0;
     }
+
+    /**
+     * The trained model's parameters: the optimizer's evaluation point (Schedule-Free's x, DoG's x̄), which equals
+     * the final parameters for the other optimizers. Export and evaluate these, not {@code state().params()}.
+     */
+    public float[] evalParams() {
+        return state.evalParams();
+    }
 }

@@ -109,7 +109,7 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
                         return;
                     }
                     spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": validate epoch " + (epoch + 1));
-                    ClassificationMetrics m = ClassifierEvaluator.evaluate(spark, validation, factory, state.params());
+                    ClassificationMetrics m = ClassifierEvaluator.evaluate(spark, validation, factory, state.evalParams());
                     lastValidation[0] = m.accuracy();
                     ctx.console().printf(Locale.ROOT, "[%s] epoch %d: %s accuracy %.4f, loss %.4f%n", cfg.runId(),
                             epoch + 1, cfg.data().validationSplit(), m.accuracy(), m.meanLoss());
@@ -136,7 +136,9 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             metrics.write(summary);
 
             MultiLayerNetwork net = ClassifierNetworks.create(cfg.model(), shape, numClasses, cfg.engine().seed());
-            net.setParams(Nd4j.createFromArray(result.state().params()).reshape(1, result.state().params().length));
+            // the optimizer's evaluation point (Schedule-Free's x, DoG's average), the live parameters otherwise
+            float[] trained = result.evalParams();
+            net.setParams(Nd4j.createFromArray(trained).reshape(1, trained.length));
             ClassifierModel model = new ClassifierModel(net, cfg.model(), shape, classNames);
             ClassifierModelStore.save(model, card(cfg, manifest, result, lastValidation[0]), run.modelDir(), conf);
             ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s (%.0f samples/s); model saved to %s%n",

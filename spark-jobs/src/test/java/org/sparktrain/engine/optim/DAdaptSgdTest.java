@@ -1,0 +1,116 @@
+package org.sparktrain.engine.optim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.engine.optim.TinyProblem.N;
+import static org.sparktrain.engine.optim.TinyProblem.assertClose;
+import static org.sparktrain.engine.optim.TinyProblem.assertRelative;
+
+/** D-Adaptation SGD against the spec's pseudo-code (§1 b, d), run independently in double precision. */
+class DAdaptSgdTest {
+    /** The spec's rule on double arrays, with d̂ in the pre-v3 form (‖s‖² − Σλ²‖g‖²)/‖s‖, which must agree. */
+    static final class Reference {
+        final DAdaptSgd.Settings p;
+        final double lr;
+        final double[] s = new double[N];
+        double[] x0;
+        double d;
+        double g0;
+        double weightedGradSq;
+        double numerator;
+
+        Reference(DAdaptSgd.Settings p, double lr) {
+            this.p = p;
+            this.lr = lr;
+            this.d = p.d0();
+        }
+
+        void step(double[] x, double[] g) {
+            if (x0 == null) {
+                x0 = x.clone();
+                double sq = 0;
+                for (double v : g) {
+                    sq += v * v;
+                }
+                g0 = Math.sqrt(sq);
+            }
+            double gsq = 0;
+            double dot = 0;
+            for (int i = 0; i < N; i++) {
+                g[i] += p.weightDecay() * x[i];
+                gsq += g[i] * g[i];
+                dot += g[i] * s[i];
+            }
+            double lam = d * lr / g0;
+            numerator += lam * dot;
+            weightedGradSq += lam * lam * gsq;
+            double sSq = 0;
+            for (int i = 0; i < N; i++) {
+                s[i] += lam * g[i];
+                sSq += s[i] * s[i];
+            }
+            double sNorm = Math.sqrt(sSq);
+            double dHatV3 = 2 * numerator / sNorm;
+            double dHatPreV3 = (sSq - weightedGradSq) / sNorm;
+            assertEquals(dHatPreV3, dHatV3, 1e-9 * Math.abs(dHatV3), "both forms of d-hat agree");
+            d = Math.max(d, Math.min(dHatV3, d * p.growthRate()));
+            for (int i = 0; i < N; i++) {
+                x[i] = p.momentum() * x[i] + (1 - p.momentum()) * (x0[i] - s[i]);
+            }
+        }
+    }
+
+    static final List<DAdaptSgd.Settings> SETTINGS = List.of(
+            new DAdaptSgd.Settings(0, 0, 0.2, Double.POSITIVE_INFINITY),
+            new DAdaptSgd.Settings(0.5, 0.1, 0.2, 1.3),
+            new DAdaptSgd.Settings(0.9, 0, 0.5, Double.POSITIVE_INFINITY));
+
+    @Test
+    void threeStepsMatchThePseudoCode() {
+        for (DAdaptSgd.Settings p : SETTINGS) {
+            TinyProblem.Trajectory t = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(0.8), p), 1, 3);
+            Reference ref = new Reference(p, 0.8);
+            double[] x = TinyProblem.copy(TinyProblem.X0);
+            for (int k = 0; k < 3; k++) {
+                ref.step(x, TinyProblem.gradient(x, 1));
+                String at = p + " step " + k;
+                assertClose(x, t.x().get(k), 2e-6, "x " + at);
+                assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
+                assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
+                assertRelative(ref.g0, t.scalar(k, "g0norm"), 1e-6, "g0 " + at);
+            }
+            assertTrue(TinyProblem.moved(t.x().get(2)) > 1e-2, "the test must move x: " + p);
+        }
+    }
+
+    @Test
+    void dNeverDecreasesAndALossScaledByTenLeavesTheTrajectoryUnchanged() {
+        DAdaptSgd.Settings p = new DAdaptSgd.Settings(0, 0, 1e-6, Double.POSITIVE_INFINITY);
+        TinyProblem.Trajectory one = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(1), p), 1, 40);
+        TinyProblem.Trajectory ten = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(1), p), 10, 40);
+        double previous = p.d0();
+        for (int k = 0; k < 40; k++) {
+            double d = one.scalar(k, "d");
+            assertTrue(d >= previous, "d decreased at step " + k);
+            previous = d;
+            assertRelative(d, ten.scalar(k, "d"), 1e-4, "d with loss x10 at step " + k);
+            assertClose(one.x().get(k), ten.x().get(k), 1e-4, "x with loss x10 at step " + k);
+        }
+        assertTrue(previous > 1e-2, "d adapted from 1e-6 to " + previous);
+    }
+
+    @Test
+    void aZeroFirstGradientIsSkippedUntilOneIsNonzero() {
+        DAdaptSgd opt = new DAdaptSgd(N, TinyProblem.lr(1), new DAdaptSgd.Settings(0, 0, 0.1, Double.POSITIVE_INFINITY));
+        var x = TinyProblem.floats(TinyProblem.X0);
+        opt.step(x, TinyProblem.floats(new double[N]), 0, 0);
+        assertEquals(0.0, opt.scalars().get("k"));
+        assertClose(TinyProblem.X0, TinyProblem.doubles(x), 1e-7, "x unchanged");
+        opt.step(x, TinyProblem.floats(TinyProblem.gradient(TinyProblem.X0, 1)), 1, 0);
+        assertEquals(1.0, opt.scalars().get("k"));
+    }
+}

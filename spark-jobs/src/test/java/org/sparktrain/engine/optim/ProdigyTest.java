@@ -1,0 +1,131 @@
+package org.sparktrain.engine.optim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.engine.optim.TinyProblem.N;
+import static org.sparktrain.engine.optim.TinyProblem.assertClose;
+import static org.sparktrain.engine.optim.TinyProblem.assertRelative;
+
+/** Prodigy against the spec's pseudo-code (§2 d), run independently in double precision. */
+class ProdigyTest {
+    /** The spec's pseudo-code, literally, on double arrays. */
+    static final class Reference {
+        final Prodigy.Settings p;
+        final double lr;
+        final double[] s = new double[N];
+        final double[] m = new double[N];
+        final double[] v = new double[N];
+        double[] x0;
+        double d;
+        double dMax;
+        double numerator;
+        int k;
+
+        Reference(Prodigy.Settings p, double lr) {
+            this.p = p;
+            this.lr = lr;
+            this.d = p.d0();
+            this.dMax = p.d0();
+        }
+
+        void step(double[] x, double[] g) {
+            if (x0 == null) {
+                x0 = x.clone();
+            }
+            if (!p.decoupled() && p.weightDecay() != 0) {
+                for (int i = 0; i < N; i++) {
+                    g[i] += p.weightDecay() * x[i];
+                }
+            }
+            double gam = d * lr * (p.biasCorrection()
+                    ? Math.sqrt(1 - Math.pow(p.beta2(), k + 1)) / (1 - Math.pow(p.beta1(), k + 1)) : 1);
+            double w = d / p.d0();
+            double dot = 0;
+            for (int i = 0; i < N; i++) {
+                dot += g[i] * (x0[i] - x[i]);
+            }
+            double newN = p.beta3() * numerator + w * gam * dot;
+            double l1 = 0;
+            for (int i = 0; i < N; i++) {
+                m[i] = p.beta1() * m[i] + (1 - p.beta1()) * d * g[i];
+                v[i] = p.beta2() * v[i] + (1 - p.beta2()) * d * d * g[i] * g[i];
+                s[i] = p.beta3() * s[i] + w * (p.safeguardWarmup() ? d : gam) * g[i];
+                l1 += Math.abs(s[i]);
+            }
+            if (l1 == 0) {
+                return;
+            }
+            numerator = newN;
+            double dHat = p.dCoef() * numerator / l1;
+            if (d == p.d0()) {
+                d = Math.max(d, dHat);
+            }
+            dMax = Math.max(dMax, dHat);
+            d = Math.min(dMax, d * p.growthRate());
+            for (int i = 0; i < N; i++) {
+                if (p.decoupled() && p.weightDecay() != 0) {
+                    x[i] -= p.weightDecay() * gam * x[i];
+                }
+                double den = Math.sqrt(v[i]) + d * p.eps();
+                double num = p.beta1() > 0 ? m[i] : d * g[i];
+                x[i] -= den == 0 ? 0 : gam * num / den;
+            }
+            k++;
+        }
+    }
+
+    static final List<Prodigy.Settings> SETTINGS = List.of(
+            new Prodigy.Settings(0.9, 0.999, Math.sqrt(0.999), 1e-8, 0, true, false, false, 0.05, 1, Double.POSITIVE_INFINITY),
+            new Prodigy.Settings(0.9, 0.99, 0.9, 1e-6, 0.1, true, true, true, 0.05, 0.5, 1.2),
+            new Prodigy.Settings(0.9, 0.999, Math.sqrt(0.999), 1e-8, 0.05, false, false, false, 0.02, 2, Double.POSITIVE_INFINITY),
+            new Prodigy.Settings(0, 0.999, Math.sqrt(0.999), 1e-8, 0, true, false, false, 0.05, 1, Double.POSITIVE_INFINITY));
+
+    @Test
+    void threeStepsMatchThePseudoCode() {
+        for (Prodigy.Settings p : SETTINGS) {
+            for (double lr : new double[]{1.0, 0.7}) {
+                TinyProblem.Trajectory t = TinyProblem.run(new Prodigy(N, TinyProblem.lr(lr), p), 1, 3);
+                Reference ref = new Reference(p, lr);
+                double[] x = TinyProblem.copy(TinyProblem.X0);
+                for (int k = 0; k < 3; k++) {
+                    ref.step(x, TinyProblem.gradient(x, 1));
+                    String at = p + " lr " + lr + " step " + k;
+                    assertClose(x, t.x().get(k), 2e-6, "x " + at);
+                    assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
+                    assertRelative(ref.dMax, t.scalar(k, "dMax"), 1e-5, "dMax " + at);
+                    assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
+                }
+                assertTrue(TinyProblem.moved(t.x().get(2)) > 1e-2, "the test must move x: " + p);
+            }
+        }
+    }
+
+    @Test
+    void dNeverDecreasesAndALossScaledByTenLeavesTheTrajectoryUnchanged() {
+        Prodigy.Settings p = new Prodigy.Settings(0.9, 0.999, Math.sqrt(0.999), 0, 0, true, false, false, 1e-6, 1,
+                Double.POSITIVE_INFINITY);
+        TinyProblem.Trajectory one = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 1, 60);
+        TinyProblem.Trajectory ten = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 10, 60);
+        double previous = p.d0();
+        for (int k = 0; k < 60; k++) {
+            double d = one.scalar(k, "d");
+            assertTrue(d >= previous, "d decreased at step " + k);
+            previous = d;
+            assertRelative(d, ten.scalar(k, "d"), 1e-4, "d with loss x10 at step " + k);
+            assertClose(one.x().get(k), ten.x().get(k), 1e-4, "x with loss x10 at step " + k);
+        }
+        assertTrue(previous > 1e-2, "d adapted from 1e-6 to " + previous);
+        Reference r1 = new Reference(p, 1);
+        Reference r10 = new Reference(p, 1);
+        double[] x1 = TinyProblem.copy(TinyProblem.X0);
+        double[] x10 = TinyProblem.copy(TinyProblem.X0);
+        for (int k = 0; k < 60; k++) {
+            r1.step(x1, TinyProblem.gradient(x1, 1));
+            r10.step(x10, TinyProblem.gradient(x10, 10));
+            assertClose(x1, x10, 1e-9, "reference x with loss x10 at step " + k);
+        }
+    }
+}
