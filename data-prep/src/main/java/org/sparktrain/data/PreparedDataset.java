@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The prepared-dataset format that every training job reads, on any Hadoop path:
@@ -32,6 +34,8 @@ import java.util.Map;
  * &lt;out&gt;/train/part-*.parquet      columns id (long, non-null), features (array&lt;float&gt;), label (int)
  * &lt;out&gt;/test/part-*.parquet
  * </pre>
+ * Datasets of kind {@link DatasetManifest#TABLE_REGRESSION} have a float {@code label} (the target) instead
+ * ({@link #REGRESSION_SCHEMA}); {@link #schemaFor} gives the schema of a kind.
  * Ids are stable: train records get {@code 0..nTrain-1} in input order, test records
  * {@code nTrain..nTrain+nTest-1}. Features are flattened row-major in the manifest's {@code featureShape} (C, H, W
  * for images).
@@ -52,6 +56,11 @@ public final class PreparedDataset {
             DataTypes.createStructField(ID, DataTypes.LongType, false),
             DataTypes.createStructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
             DataTypes.createStructField(LABEL, DataTypes.IntegerType, false)});
+    /** Schema of every split of a {@link DatasetManifest#TABLE_REGRESSION} dataset: the label is the float target. */
+    public static final StructType REGRESSION_SCHEMA = new StructType(new StructField[] {
+            DataTypes.createStructField(ID, DataTypes.LongType, false),
+            DataTypes.createStructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
+            DataTypes.createStructField(LABEL, DataTypes.FloatType, false)});
     private static final Logger LOG = LoggerFactory.getLogger(PreparedDataset.class);
 
     private PreparedDataset() {
@@ -66,12 +75,30 @@ public final class PreparedDataset {
      */
     public static DatasetManifest write(SparkSession spark, String outPath, DatasetDescription description,
                                         Iterator<LabeledFeatures> train, Iterator<LabeledFeatures> test) {
-        return write(spark, outPath, description, train, test, SplitWriter.CHUNK_BYTES);
+        return write(spark, outPath, description, train, test, UnaryOperator.identity(), SplitWriter.CHUNK_BYTES);
+    }
+
+    /**
+     * {@link #write(SparkSession, String, DatasetDescription, Iterator, Iterator)} with a completion step: after the
+     * last record of both splits was read, {@code completion} turns {@code description} into the final one with
+     * what is only known then (sources checksummed while streaming, the {@link SkipReport}). Its shape, kind and
+     * classes must not change.
+     */
+    public static DatasetManifest write(SparkSession spark, String outPath, DatasetDescription description,
+                                        Iterator<LabeledFeatures> train, Iterator<LabeledFeatures> test,
+                                        UnaryOperator<DatasetDescription> completion) {
+        return write(spark, outPath, description, train, test, completion, SplitWriter.CHUNK_BYTES);
     }
 
     /** {@link #write} with the chunk size (bytes of features handed to Spark at once) given; for tests. */
     static DatasetManifest write(SparkSession spark, String outPath, DatasetDescription description,
                                  Iterator<LabeledFeatures> train, Iterator<LabeledFeatures> test, long chunkBytes) {
+        return write(spark, outPath, description, train, test, UnaryOperator.identity(), chunkBytes);
+    }
+
+    private static DatasetManifest write(SparkSession spark, String outPath, DatasetDescription description,
+                                         Iterator<LabeledFeatures> train, Iterator<LabeledFeatures> test,
+                                         UnaryOperator<DatasetDescription> completion, long chunkBytes) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         long start = System.nanoTime();
         try (AtomicOutput out = AtomicOutput.begin(outPath, conf)) {
@@ -82,20 +109,32 @@ public final class PreparedDataset {
                     chunkBytes);
             testWriter.write(test);
 
-            int maxLabel = Math.max(trainWriter.maxLabel(), testWriter.maxLabel());
-            Integer fixed = description.fixedNumClasses();
-            int numClasses = fixed != null ? fixed : maxLabel + 1;
-            if (numClasses <= 0) {
+            if (trainWriter.count() + testWriter.count() == 0) {
                 throw new BadInputException("dataset " + description.name() + " for " + outPath + " has no records");
             }
+            DatasetDescription done = completion.apply(description);
+            if (!done.featureShape().equals(description.featureShape()) || !done.kind().equals(description.kind())
+                    || !java.util.Objects.equals(done.fixedNumClasses(), description.fixedNumClasses())) {
+                throw new IllegalStateException("the completion of " + description.name()
+                        + " changed its shape, kind or classes");
+            }
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
-            splits.put(TRAIN, new DatasetManifest.Split(trainWriter.count(), trainWriter.histogram(numClasses)));
-            splits.put(TEST, new DatasetManifest.Split(testWriter.count(), testWriter.histogram(numClasses)));
-            DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT, description.name(), description.kind(),
-                    description.featureShape(), numClasses, description.classNames(), splits, description.sources(),
-                    description.skipped(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                    description.createdBy());
-            writeManifest(out.fileSystem(), new Path(root, MANIFEST), manifest);
+            int numClasses = 0;
+            if (done.isRegression()) {
+                splits.put(TRAIN, new DatasetManifest.Split(trainWriter.count(), List.of()));
+                splits.put(TEST, new DatasetManifest.Split(testWriter.count(), List.of()));
+            } else {
+                int maxLabel = Math.max(trainWriter.maxLabel(), testWriter.maxLabel());
+                Integer fixed = done.fixedNumClasses();
+                numClasses = fixed != null ? fixed : maxLabel + 1;
+                splits.put(TRAIN, new DatasetManifest.Split(trainWriter.count(), trainWriter.histogram(numClasses)));
+                splits.put(TEST, new DatasetManifest.Split(testWriter.count(), testWriter.histogram(numClasses)));
+            }
+            DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT, done.name(), done.kind(),
+                    done.featureShape(), done.featureNames(), numClasses, done.isRegression() ? null : done.classNames(),
+                    splits, null, done.sources(), done.skipped(), done.skipReport(), done.properties(),
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), done.createdBy());
+            writeManifest(out.fileSystem(), root, manifest);
             out.commit();
             LOG.info("prepared dataset {} at {}: {} train + {} test records, {} classes, in {} ms", description.name(),
                     out.target(), trainWriter.count(), testWriter.count(), numClasses,
@@ -152,13 +191,29 @@ public final class PreparedDataset {
         } catch (Exception e) { // Scala throws AnalysisException (a checked exception) undeclared
             throw new BadInputException("cannot read split " + dir + " as Parquet: " + e.getMessage(), e);
         }
-        validateSchema(df.schema(), dir.toString());
+        validateSchema(df.schema(), dir.toString(), schemaFor(manifest.kind()));
         return df;
     }
 
-    /** Checks that {@code schema} has the three columns with the right types (nullability is not checked). */
+    /**
+     * The schema of the splits of a dataset of {@code kind}: {@link #REGRESSION_SCHEMA} for
+     * {@link DatasetManifest#TABLE_REGRESSION}, {@link #SCHEMA} otherwise.
+     */
+    public static StructType schemaFor(String kind) {
+        return DatasetManifest.TABLE_REGRESSION.equals(kind) ? REGRESSION_SCHEMA : SCHEMA;
+    }
+
+    /** Checks that {@code schema} has the three columns of {@link #SCHEMA} (nullability is not checked). */
     static void validateSchema(StructType schema, String where) {
-        for (StructField expected : SCHEMA.fields()) {
+        validateSchema(schema, where, SCHEMA);
+    }
+
+    /**
+     * Checks that {@code schema} has every column of {@code required} with its type (nullability is not checked);
+     * a missing column or a wrong type is a {@link BadInputException} naming {@code where} and the column.
+     */
+    public static void validateSchema(StructType schema, String where, StructType required) {
+        for (StructField expected : required.fields()) {
             StructField actual = find(schema, expected.name());
             if (actual == null) {
                 throw new BadInputException("prepared split " + where + " lacks column '" + expected.name() + "' (expected "
@@ -187,7 +242,9 @@ public final class PreparedDataset {
         return expected.equals(actual);
     }
 
-    private static void writeManifest(FileSystem fs, Path file, DatasetManifest manifest) {
+    /** Writes {@code manifest} as {@code <dir>/manifest.json}; used by every prepared-dataset writer. */
+    public static void writeManifest(FileSystem fs, Path dir, DatasetManifest manifest) {
+        Path file = new Path(dir, MANIFEST);
         try (FSDataOutputStream out = fs.create(file, false)) {
             out.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

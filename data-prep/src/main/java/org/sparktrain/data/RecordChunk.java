@@ -19,23 +19,32 @@ import java.util.NoSuchElementException;
  *
  * <p>Shipping plain {@code byte[]} keeps the data path independent of the configured serializer (Kryo with
  * {@code registrationRequired} included) and compact. Slice layout, big-endian: {@code long firstId, int n,
- * int featureSize, n x int label, n x featureSize x float features}.
+ * int featureSize, int realLabels, n x int label, n x featureSize x float features}. With {@code realLabels} 1
+ * (regression) each label int holds the bits of a float ({@link Float#floatToRawIntBits}) and decodes to a
+ * {@code Float}; otherwise to an {@code Integer} class index.
  */
 final class RecordChunk {
-    private static final int HEADER = 8 + 4 + 4;
+    private static final int HEADER = 8 + 4 + 4 + 4;
     private static final int INITIAL_RECORDS = 1024;
     private final int featureSize;
     private final int capacity;
+    private final boolean realLabels;
     private int[] labels;
     private float[] features;
     private long firstId;
     private int size;
 
-    /** A chunk of up to {@code capacity} records; its arrays grow on demand, so small splits stay small. */
+    /** A chunk of up to {@code capacity} records with class labels; its arrays grow on demand. */
     RecordChunk(int featureSize, int capacity) {
+        this(featureSize, capacity, false);
+    }
+
+    /** A chunk of up to {@code capacity} records, with float labels when {@code realLabels}. */
+    RecordChunk(int featureSize, int capacity, boolean realLabels) {
         Math.multiplyExact(capacity, featureSize); // the flat features array must be addressable
         this.featureSize = featureSize;
         this.capacity = capacity;
+        this.realLabels = realLabels;
         int initial = Math.min(capacity, INITIAL_RECORDS);
         this.labels = new int[initial];
         this.features = new float[initial * featureSize];
@@ -47,7 +56,12 @@ final class RecordChunk {
         this.size = 0;
     }
 
-    /** Appends a record (its features are copied). */
+    /** Appends a record with a real-valued label (its features are copied); for chunks with real labels. */
+    void add(float[] recordFeatures, float target) {
+        add(recordFeatures, Float.floatToRawIntBits(target));
+    }
+
+    /** Appends a record (its features are copied); {@code label} is a class index, or float bits for real labels. */
     void add(float[] recordFeatures, int label) {
         if (isFull()) {
             throw new IllegalStateException("chunk is full");
@@ -78,7 +92,7 @@ final class RecordChunk {
             int to = (int) ((long) size * (p + 1) / parts);
             int n = to - from;
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(HEADER + 4L * n + 4L * n * featureSize));
-            buf.putLong(firstId + from).putInt(n).putInt(featureSize);
+            buf.putLong(firstId + from).putInt(n).putInt(featureSize).putInt(realLabels ? 1 : 0);
             buf.asIntBuffer().put(labels, from, n);
             buf.position(buf.position() + 4 * n);
             buf.asFloatBuffer().put(features, from * featureSize, n * featureSize);
@@ -97,6 +111,7 @@ final class RecordChunk {
             long first = buf.getLong();
             int n = buf.getInt();
             int featureSize = buf.getInt();
+            boolean real = buf.getInt() == 1;
             int labelsAt = HEADER;
             FloatBuffer floats = ByteBuffer.wrap(slice, HEADER + 4 * n, slice.length - HEADER - 4 * n).asFloatBuffer();
             return new Iterator<>() {
@@ -114,7 +129,8 @@ final class RecordChunk {
                     }
                     float[] f = new float[featureSize];
                     floats.get(f);
-                    Row row = RowFactory.create(first + i, f, buf.getInt(labelsAt + 4 * i));
+                    int bits = buf.getInt(labelsAt + 4 * i);
+                    Row row = RowFactory.create(first + i, f, real ? (Object) Float.intBitsToFloat(bits) : (Object) bits);
                     i++;
                     return row;
                 }

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Streams the records of one split into Parquet files under one directory: validates each record, assigns ids
- * {@code firstId, firstId+1, ...} in stream order, counts labels, and hands the records to Spark in
+ * {@code firstId, firstId+1, ...} in stream order, counts class labels (regression datasets carry a float label
+ * instead, see {@link DatasetDescription#isRegression()}), and hands the records to Spark in
  * {@link RecordChunk}s of about {@code chunkBytes} of features (default {@link #CHUNK_BYTES}); each chunk is one
  * parallelized RDD of packed slices, decoded on the executors and appended as {@code defaultParallelism} Parquet
  * part files. Memory on the driver is bounded by one chunk (twice, while it is packed).
@@ -36,6 +37,7 @@ final class SplitWriter {
     private final Path dir;
     private final int featureSize;
     private final Integer fixedNumClasses;
+    private final boolean regression;
     private final long firstId;
     private final int chunkRows;
     private long count;
@@ -51,6 +53,7 @@ final class SplitWriter {
         this.dir = dir;
         this.featureSize = description.featureSize();
         this.fixedNumClasses = description.fixedNumClasses();
+        this.regression = description.isRegression();
         this.firstId = firstId;
         if (4L * featureSize > MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("featureShape " + description.featureShape() + ": records of more than "
@@ -64,13 +67,18 @@ final class SplitWriter {
         SparkContext sc = spark.sparkContext();
         String previousDescription = sc.getLocalProperty(JOB_DESCRIPTION);
         try {
-            RecordChunk chunk = new RecordChunk(featureSize, chunkRows);
+            RecordChunk chunk = new RecordChunk(featureSize, chunkRows, regression);
             chunk.reset(firstId);
             while (records.hasNext()) {
                 LabeledFeatures r = records.next();
                 validate(r, firstId + count);
-                chunk.add(r.features(), r.label());
-                count(r.label());
+                if (regression) {
+                    chunk.add(r.features(), r.target());
+                    count++;
+                } else {
+                    chunk.add(r.features(), r.label());
+                    count(r.label());
+                }
                 if (chunk.isFull()) {
                     flush(chunk);
                     chunk.reset(firstId + count);
@@ -91,7 +99,7 @@ final class SplitWriter {
         return count;
     }
 
-    /** Largest label seen, -1 when the split is empty. */
+    /** Largest label seen, -1 when the split is empty or the labels are real values. */
     int maxLabel() {
         return maxLabel;
     }
@@ -120,6 +128,12 @@ final class SplitWriter {
                 throw new BadInputException(where + ": feature " + i + " is " + f[i]);
             }
         }
+        if (regression) {
+            if (!Float.isFinite(r.target())) {
+                throw new BadInputException(where + ": target is " + r.target());
+            }
+            return;
+        }
         if (r.label() < 0) {
             throw new BadInputException(where + ": label " + r.label() + " is negative");
         }
@@ -144,7 +158,7 @@ final class SplitWriter {
         List<byte[]> slices = chunk.pack(sc.defaultParallelism());
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(sc).parallelize(slices, slices.size())
                 .flatMap(new RecordChunk.Decoder());
-        spark.createDataFrame(rows, PreparedDataset.SCHEMA).write().mode(SaveMode.Append).parquet(dir.toString());
+        spark.createDataFrame(rows, regression ? PreparedDataset.REGRESSION_SCHEMA : PreparedDataset.SCHEMA).write().mode(SaveMode.Append).parquet(dir.toString());
         chunks++;
         LOG.debug("dataset {} split {}: chunk {} of {} records written", dataset, split, chunks, chunk.size());
     }
