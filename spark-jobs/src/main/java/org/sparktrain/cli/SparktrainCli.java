@@ -24,11 +24,14 @@ import java.util.Map;
 /**
  * The one command line of sparktrain, also the main class for {@code spark-submit}:
  * <pre>
- * sparktrain &lt;job&gt; --config job.yaml [--set key.path=value ...] [--run-id ID] [--resume] [--dry-run] [--master URL]
+ * sparktrain &lt;job&gt; --config job.yaml [--set key.path=value ...] [--run-id ID] [--resume] [--dry-run | --validate]
+ *     [--master URL]
  * </pre>
  * Exit codes: 0 success; 2 bad usage, config or input (the message names the key or file); 1 any other failure.
- * {@code --dry-run} resolves and validates the config and the job's inputs and outputs, prints the resolved config
- * and exits, without running anything (used to check scheduler-generated arguments).
+ * {@code --dry-run} resolves and checks the arguments and the config (every key known, every value in range), prints
+ * the resolved config and exits without touching data: a scheduler can check a whole pipeline's argument lists
+ * before any of its inputs exist. {@code --validate} does the same and also checks the job's inputs (they exist and
+ * have the expected shape) and that its outputs are writable; nothing is run either way.
  */
 public final class SparktrainCli {
     private static final Logger LOG = LoggerFactory.getLogger(SparktrainCli.class);
@@ -48,7 +51,7 @@ public final class SparktrainCli {
 
     /** Parsed command line. */
     record Args(String job, String config, List<String> sets, String runId, boolean resume, boolean dryRun,
-                String master, boolean help) {
+                boolean validate, String master, boolean help) {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
@@ -69,7 +72,7 @@ public final class SparktrainCli {
             err.println("sparktrain: unknown job '" + args.job() + "'; jobs: " + String.join(", ", JobRegistry.all().keySet()));
             return BAD_INPUT;
         }
-        JobContext ctx = JobContext.of(job.name(), args.resume(), args.dryRun(), out);
+        JobContext ctx = JobContext.of(job.name(), args.resume(), args.dryRun() || args.validate(), out);
         try {
             return execute(job, args, ctx, out);
         } catch (BadInputException e) {
@@ -111,9 +114,14 @@ public final class SparktrainCli {
         C config = ConfigLoader.bind(tree, job.configType(), source);
         String yaml = ConfigLoader.toYaml(config);
         LOG.info("resolved config of {}:\n{}", job.name(), yaml);
-        if (args.dryRun()) {
+        if (args.validate()) {
             job.validate(config, ctx);
-            out.println("# sparktrain " + job.name() + ": config and inputs are valid (dry run, nothing was run)");
+            out.println("# sparktrain " + job.name() + ": config, inputs and outputs are valid (nothing was run)");
+            out.print(yaml);
+            return OK;
+        }
+        if (args.dryRun()) {
+            out.println("# sparktrain " + job.name() + ": arguments and config are valid (dry run, inputs not checked)");
             out.print(yaml);
             return OK;
         }
@@ -143,6 +151,7 @@ public final class SparktrainCli {
         String master = null;
         boolean resume = false;
         boolean dryRun = false;
+        boolean validate = false;
         boolean help = false;
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
@@ -153,7 +162,8 @@ public final class SparktrainCli {
                 case "--run-id" -> runId = value(argv, ++i, a);
                 case "--master" -> master = value(argv, ++i, a);
                 case "--resume" -> resume = true;
-                case "--dry-run", "--validate" -> dryRun = true;
+                case "--dry-run" -> dryRun = true;
+                case "--validate" -> validate = true;
                 case "--help", "-h", "help" -> help = true;
                 default -> {
                     if (a.startsWith("--set=")) {
@@ -170,7 +180,10 @@ public final class SparktrainCli {
                 }
             }
         }
-        return new Args(job, config, sets, runId, resume, dryRun, master, help);
+        if (dryRun && validate) {
+            throw new ConfigException("--dry-run and --validate exclude each other (--validate also checks the inputs)");
+        }
+        return new Args(job, config, sets, runId, resume, dryRun, validate, master, help);
     }
 
     private static String value(String[] argv, int i, String option) {
@@ -181,7 +194,7 @@ public final class SparktrainCli {
     }
 
     static String usage() {
-        return "sparktrain <job> --config job.yaml [--set key.path=value ...] [--run-id ID] [--resume] [--dry-run] [--master URL]";
+        return "sparktrain <job> --config job.yaml [--set key.path=value ...] [--run-id ID] [--resume] [--dry-run | --validate] [--master URL]";
     }
 
     static String help() {

@@ -32,6 +32,7 @@ final class RoundTask {
         int attempt = task == null ? 0 : task.stageAttemptNumber();
         EngineConfig cfg = spec.engine();
         NativeThreads.configure(cfg.threadsPerWorker());
+        GpuBinding.bindCurrentTask(); // the GPU Spark assigned to this task, when the CUDA backend is in use
 
         Trainable trainable = TrainableCache.get(spec.runKey(), worker, spec.factory());
         INDArray params = trainable.params();

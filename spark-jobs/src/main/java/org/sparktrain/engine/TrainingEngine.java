@@ -68,6 +68,9 @@ public final class TrainingEngine {
 
         Trainable driverModel = spec.factory().create();
         long numParams = driverModel.numParams();
+        // fail fast, naming the setting to raise, before any data is loaded on executors
+        OffHeapMemory.requireFitsOnExecutors(spark.sparkContext().getConf(), numParams,
+                "a model with " + numParams + " parameters");
         float[] initialParams = spec.initial() != null ? spec.initial() : driverModel.params().toFloatVector();
         DriverOptimizer driverOptimizer = new DriverOptimizer(optimizer, numParams, driverModel.layout(),
                 (long) stepsPerEpoch * engine.epochs());

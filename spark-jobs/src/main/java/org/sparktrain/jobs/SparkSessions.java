@@ -4,6 +4,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparktrain.engine.OffHeapMemory;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -80,8 +80,20 @@ class CliSparkTest {
                 "optimizer: {type: adam, learningRate: 0.01}", ""));
         Result dry = cli("train-classifier", "--config", train.toString(), "--dry-run");
         assertEquals(0, dry.code(), dry.err());
-        assertTrue(dry.out().contains("config and inputs are valid"), dry.out());
-        assertFalse(Files.exists(dir.resolve("runs/cli-mlp")), "a dry run writes nothing");
+        assertTrue(dry.out().contains("arguments and config are valid"), dry.out());
+        Result checked = cli("train-classifier", "--config", train.toString(), "--validate");
+        assertEquals(0, checked.code(), checked.err());
+        assertTrue(checked.out().contains("config, inputs and outputs are valid"), checked.out());
+        assertFalse(Files.exists(dir.resolve("runs/cli-mlp")), "neither mode writes anything");
+        // --dry-run does not look at the data; --validate does and names the missing dataset
+        String missing = "data.dataset=" + dir.resolve("no-such-dataset");
+        assertEquals(0, cli("train-classifier", "--config", train.toString(), "--set", missing, "--dry-run").code());
+        Result bad = cli("train-classifier", "--config", train.toString(), "--set", missing, "--validate");
+        assertEquals(2, bad.code(), bad.out());
+        assertTrue(bad.err().contains("no-such-dataset"), bad.err());
+        Result typo = cli("train-classifier", "--config", train.toString(), "--set", "engine.wrokers=2", "--dry-run");
+        assertEquals(2, typo.code(), typo.out());
+        assertTrue(typo.err().contains("wrokers"), typo.err());
 
         Result t = cli("train-classifier", "--config", train.toString());
         assertEquals(0, t.code(), t.err());

@@ -1,4 +1,4 @@
-package org.sparktrain.jobs;
+package org.sparktrain.engine;
 
 import org.apache.spark.SparkConf;
 import org.slf4j.Logger;
@@ -57,7 +57,7 @@ public final class OffHeapMemory {
      * and a working margin (a rough lower bound: 8 copies of the parameters plus 256 MiB for activations).
      */
     public static void requireFits(Settings s, long numParams, String what) {
-        long needed = 8 * 4 * numParams + 256 * MIB;
+        long needed = needed(numParams);
         LOG.info("off-heap memory: {}; {} needs at least ~{} MiB", s, what, needed / MIB);
         if (s.maxBytes() < needed) {
             throw new BadInputException(String.format(Locale.ROOT, "%s needs at least ~%d MiB of ND4J off-heap memory "
@@ -65,6 +65,50 @@ public final class OffHeapMemory {
                     + "limit org.bytedeco.javacpp.maxbytes is derived as 80%% of it)", what, needed / MIB,
                     s.maxBytes() / MIB, s.overheadBytes() / MIB));
         }
+    }
+
+    /**
+     * The check the engine runs before training, against the limit the executors really have: in local mode the
+     * executors are the driver JVM, whose {@code org.bytedeco.javacpp.maxbytes} is read from JavaCPP; on a cluster an
+     * explicit {@code -Dorg.bytedeco.javacpp.maxbytes} in {@code spark.executor.extraJavaOptions} wins, else the
+     * value derived from {@code spark.executor.memoryOverhead} (what {@code SparkSessions} sets).
+     */
+    public static void requireFitsOnExecutors(SparkConf conf, long numParams, String what) {
+        String master = conf.get("spark.master", "local[*]");
+        if (master.startsWith("local")) {
+            requireFits(org.bytedeco.javacpp.Pointer.maxBytes(), numParams, what, "raise the driver JVM's "
+                    + "-Dorg.bytedeco.javacpp.maxbytes (SPARKTRAIN_OFFHEAP for deploy/bin/sparktrain, "
+                    + "spark.driver.extraJavaOptions for spark-submit)");
+            return;
+        }
+        java.util.regex.Matcher explicit = java.util.regex.Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)")
+                .matcher(conf.get("spark.executor.extraJavaOptions", ""));
+        if (explicit.find()) {
+            requireFits(parseBytes(explicit.group(1)), numParams, what, "raise -Dorg.bytedeco.javacpp.maxbytes in "
+                    + "spark.executor.extraJavaOptions, and spark.executor.memoryOverhead with it");
+        } else {
+            requireFits(derive(conf), numParams, what);
+        }
+    }
+
+    /** Bytes needed: 8 copies of the parameters (params, gradient, updater state, buffers) plus 256 MiB activations. */
+    static long needed(long numParams) {
+        return 8 * 4 * numParams + 256 * MIB;
+    }
+
+    static void requireFits(long limitBytes, long numParams, String what, String advice) {
+        long needed = needed(numParams);
+        LOG.info("off-heap memory: limit {} MiB; {} needs at least ~{} MiB", limitBytes / MIB, what, needed / MIB);
+        if (limitBytes < needed) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s needs at least ~%d MiB of ND4J off-heap memory "
+                    + "per executor but the limit is %d MiB: %s", what, needed / MIB, limitBytes / MIB, advice));
+        }
+    }
+
+    /** JavaCPP's byte strings: plain bytes or a k/m/g/t suffix (binary units). */
+    static long parseBytes(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        return Character.isDigit(s.charAt(s.length() - 1)) ? Long.parseLong(s) : parse(s);
     }
 
     /** Spark memory strings: 512m, 4g, 1024k, 2t, or plain bytes. */
