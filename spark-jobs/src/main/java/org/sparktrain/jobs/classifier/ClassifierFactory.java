@@ -12,11 +12,18 @@ public record ClassifierFactory(ClassifierModelConfig model, ImageShape shape, i
         implements TrainableFactory {
     @Override
     public Trainable create() {
+        if (usesFastLeNet5()) {
+            return new FastLeNet5Trainable(shape, numClasses, seed);
+        }
         return new MultiLayerTrainable(ClassifierNetworks.create(model, shape, numClasses, seed), numClasses);
+    }
+
+    boolean usesFastLeNet5() {
+        return model.type().equals("lenet5") && model.implementation().equals("fast");
     }
 
     @Override
     public String cacheKey() {
-        return model.type() + model.hidden() + "-" + shape + "-" + numClasses + "-" + seed;
+        return model.type() + model.hidden() + model.implementation() + "-" + shape + "-" + numClasses + "-" + seed;
     }
 }
