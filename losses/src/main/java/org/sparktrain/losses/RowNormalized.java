@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code pairwise_cosine_similarity} and torch's {@code normalize} for non-zero rows): a row of norm zero has no
  * direction, so it is rejected with an error naming the input and the row.
  */
-public final class RowNormalized {
+public final class RowNormalized implements ScoringRows {
     private final INDArray unit;
     private final INDArray norms;
 
@@ -36,16 +36,19 @@ public final class RowNormalized {
     }
 
     /** The unit rows x̂ (n×d, double). */
-    public INDArray unit() {
+    @Override
+    public INDArray vectors() {
         return unit;
     }
 
     /** Rows [from, from+count) of the unit rows, as a copy. */
-    public INDArray unitRows(long from, long count) {
+    @Override
+    public INDArray vectorRows(long from, long count) {
         return LossInputs.rows(unit, from, count);
     }
 
     /** ∂L/∂x (n×d) from ∂L/∂x̂ (n×d). */
+    @Override
     public INDArray backward(INDArray gradUnit) {
         INDArray g = gradUnit.castTo(DataType.DOUBLE);
         INDArray radial = unit.mul(g).sum(1).reshape(unit.rows(), 1);

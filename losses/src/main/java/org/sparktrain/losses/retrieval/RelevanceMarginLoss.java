@@ -63,11 +63,11 @@ public final class RelevanceMarginLoss {
         RowNormalized ql = RowNormalized.of("localQueries", in.localQueries());
         RowNormalized pg = RowNormalized.of("globalPositives", in.globalPositives());
         RowNormalized ng = RowNormalized.of("globalNegatives", in.globalNegatives());
-        long b = ql.unit().rows();
-        long g = pg.unit().rows();
-        long dim = ql.unit().columns();
-        LossInputs.requireShape("globalPositives", pg.unit(), g, dim);
-        LossInputs.requireShape("globalNegatives", ng.unit(), g, dim);
+        long b = ql.vectors().rows();
+        long g = pg.vectors().rows();
+        long dim = ql.vectors().columns();
+        LossInputs.requireShape("globalPositives", pg.vectors(), g, dim);
+        LossInputs.requireShape("globalNegatives", ng.vectors(), g, dim);
         int o = in.offset();
         if (o < 0 || o + b > g) {
             throw new IllegalArgumentException("offset " + o + " with " + b + " local queries does not fit in a global"
@@ -80,18 +80,18 @@ public final class RelevanceMarginLoss {
                         + " negatives or the DISTRIBUTED target (an entry of row i uses cos(q_j, d_j+) of every j)");
             }
             qg = RowNormalized.of("globalQueries", in.globalQueries());
-            LossInputs.requireShape("globalQueries", qg.unit(), g, dim);
-            INDArray block = qg.unitRows(o, b);
-            double mismatch = block.sub(ql.unit()).norm2Number().doubleValue();
+            LossInputs.requireShape("globalQueries", qg.vectors(), g, dim);
+            INDArray block = qg.vectorRows(o, b);
+            double mismatch = block.sub(ql.vectors()).norm2Number().doubleValue();
             if (mismatch > 1e-9) {
                 throw new IllegalArgumentException("globalQueries rows [" + o + ", " + (o + b) + ") differ from "
                         + "localQueries (‖Δ‖=" + mismatch + "): the offset or the gather order is wrong");
             }
         }
 
-        INDArray q = ql.unit();                   // b×dim, local queries
-        INDArray posOwn = pg.unitRows(o, b);      // b×dim, d_i+ of the local rows
-        INDArray negOwn = ng.unitRows(o, b);      // b×dim, d_i− of the local rows
+        INDArray q = ql.vectors();                   // b×dim, local queries
+        INDArray posOwn = pg.vectorRows(o, b);      // b×dim, d_i+ of the local rows
+        INDArray negOwn = ng.vectorRows(o, b);      // b×dim, d_i− of the local rows
         INDArray p = LossInputs.rowDots(q, posOwn);   // b×1, P_ii
         INDArray n = LossInputs.rowDots(q, negOwn);   // b×1, N_ii
 
@@ -122,8 +122,8 @@ public final class RelevanceMarginLoss {
             }
         } else {
             // b×G entries E_ij (rows i of this worker, all columns j of the global batch).
-            INDArray nAll = q.mmul(ng.unit().transpose());             // N_ij, b×G
-            INDArray dAll = posOwn.mmul(ng.unit().transpose());        // D_ij, b×G
+            INDArray nAll = q.mmul(ng.vectors().transpose());             // N_ij, b×G
+            INDArray dAll = posOwn.mmul(ng.vectors().transpose());        // D_ij, b×G
             INDArray t = config.target() == MarginTarget.STATIC
                     ? Nd4j.valueArrayOf(new long[]{b, g}, config.staticMargin(), DataType.DOUBLE)
                     : dAll.add(1).div(2);
@@ -132,10 +132,10 @@ public final class RelevanceMarginLoss {
             INDArray nGlobal = null;
             boolean distributed = config.target() == MarginTarget.DISTRIBUTED;
             if (config.reading() == MarginReading.BROADCAST) {
-                pGlobal = LossInputs.rowDots(qg.unit(), pg.unit()).reshape(1, g);       // P_jj as a row
+                pGlobal = LossInputs.rowDots(qg.vectors(), pg.vectors()).reshape(1, g);       // P_jj as a row
                 INDArray rowMargin = pGlobal;
                 if (distributed) {
-                    nGlobal = LossInputs.rowDots(qg.unit(), ng.unit()).reshape(1, g);   // N_jj as a row
+                    nGlobal = LossInputs.rowDots(qg.vectors(), ng.vectors()).reshape(1, g);   // N_jj as a row
                     rowMargin = pGlobal.sub(nGlobal);
                     margin = Nd4j.zeros(DataType.DOUBLE, b, g).addRowVector(rowMargin);
                 } else {
@@ -155,11 +155,11 @@ public final class RelevanceMarginLoss {
             // Margin terms.
             if (config.reading() == MarginReading.BROADCAST) {
                 INDArray dPjj = de.sum(0).reshape(g, 1);               // ∂/∂P_jj
-                dQg.addi(pg.unit().mulColumnVector(dPjj));
-                dP.addi(qg.unit().mulColumnVector(dPjj));
+                dQg.addi(pg.vectors().mulColumnVector(dPjj));
+                dP.addi(qg.vectors().mulColumnVector(dPjj));
                 if (distributed) {
-                    dQg.subi(ng.unit().mulColumnVector(dPjj));
-                    dN.subi(qg.unit().mulColumnVector(dPjj));
+                    dQg.subi(ng.vectors().mulColumnVector(dPjj));
+                    dN.subi(qg.vectors().mulColumnVector(dPjj));
                 }
             } else {
                 INDArray dPii = de.sum(1).reshape(b, 1);               // ∂/∂P_ii (and −∂/∂N_ii when distributed)
@@ -172,12 +172,12 @@ public final class RelevanceMarginLoss {
             }
             if (!distributed) {                                        // −N_ij in M_ij
                 INDArray dNij = de.neg();
-                dQ.addi(dNij.mmul(ng.unit()));
+                dQ.addi(dNij.mmul(ng.vectors()));
                 dN.addi(dNij.transpose().mmul(q));
             }
             if (targetTrains) {                                        // −(D_ij + 1)/2
                 INDArray dDij = de.neg().div(2);
-                LossInputs.addToRows(dP, o, dDij.mmul(ng.unit()));
+                LossInputs.addToRows(dP, o, dDij.mmul(ng.vectors()));
                 dN.addi(dDij.transpose().mmul(posOwn));
             }
         }
