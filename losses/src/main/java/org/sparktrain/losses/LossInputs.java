@@ -58,6 +58,11 @@ public final class LossInputs {
         return x.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all()).dup();
     }
 
+    /** A copy of columns [from, from+count) of {@code x}. */
+    public static INDArray columns(INDArray x, long from, long count) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count)).dup();
+    }
+
     /** Adds {@code block} (count×d) to rows [from, from+count) of {@code target} in place. */
     public static void addToRows(INDArray target, long from, INDArray block) {
         INDArrayIndex[] at = {NDArrayIndex.interval(from, from + block.rows()), NDArrayIndex.all()};
