@@ -247,6 +247,14 @@ class BimodalGlobalContrastiveLossTest {
         assertTrue(Double.isFinite(r.value()) && Double.isFinite(r.image().norm2Number().doubleValue()));
         assertThrows(ArithmeticException.class, () -> new BimodalGlobalContrastiveLoss(c.withRunningMaxShift(false),
                 BimodalConvention.libauc()).compute(img, txt, s0, s0));
+        // identical embeddings: H = 0 everywhere -> e = 1, u = 1, loss 0, G = ρ, zero gradient
+        INDArray same = Nd4j.create(new double[][]{{1, 2}, {1, 2}, {1, 2}});
+        BimodalGclResult flat = new BimodalGlobalContrastiveLoss(GclConfig.isogclrBimodal(), BimodalConvention.libauc())
+                .compute(same, same, SampleState.initial(3, 0.01), SampleState.initial(3, 0.01));
+        assertEquals(0, flat.value(), 1e-12);
+        assertEquals(1, flat.imageState().u()[0], 1e-12);
+        assertEquals(6, flat.textTauGradient()[2], 1e-12);
+        assertEquals(0, flat.image().norm2Number().doubleValue() + flat.text().norm2Number().doubleValue(), 1e-12);
         // B = 1 has no negative
         assertThrows(IllegalArgumentException.class, () -> new BimodalGlobalContrastiveLoss(c,
                 BimodalConvention.libauc()).compute(Nd4j.create(new double[][]{{1, 0}}),
