@@ -56,6 +56,14 @@ class RelevanceMarginLossTest {
                 1e-12);
         assertEquals((Math.log(2) + 2 * Math.log1p(Math.exp(-0.5))) / 3,
                 loss(RelevanceMarginConfig.adaptive().withErrorFunction(MarginErrorFunction.SOFT)), 1e-12);
+        // float32 embeddings (what an encoder emits) are cast and computed in double
+        TripleEmbeddings f32 = new TripleEmbeddings(Nd4j.create(Q).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                Nd4j.create(POS).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                Nd4j.create(NEG).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        TripleGradients g32 = new RelevanceMarginLoss(RelevanceMarginConfig.adaptive().withInBatchNegatives(true))
+                .compute(f32);
+        assertEquals(5.0816 / 9, g32.value(), 1e-6);
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, g32.queries().dataType());
     }
 
     /** Every combination of target, in-batch flag, reading, detach flag and error function the config allows. */
