@@ -18,6 +18,13 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.DataUnavailableException;
+import java.nio.file.Files;
+import java.util.Arrays;
 
 /** CIFAR-10 and CIFAR-100 folders in the official binary layout, prepared end to end and read back from Parquet. */
 class CifarPreparationSparkTest {
@@ -121,5 +128,46 @@ class CifarPreparationSparkTest {
         assertEquals(List.of(1L, 0L, 0L, 2L), c.split("train").classHistogram().subList(0, 4));
         assertEquals(1L, c.split("train").classHistogram().get(19));
         assertEquals(1L, c.split("test").classHistogram().get(5));
+    }
+
+    /** Whether anything but {@code keep} exists in {@code dir} (a partial output or a temporary directory). */
+    static List<String> leftovers(Path dir, String... keep) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !Arrays.asList(keep).contains(n)).toList();
+        }
+    }
+
+    @Test
+    void truncatedTestBatchFailsWithoutOutputOrIsSkippedIntoTheManifest() throws Exception {
+        Path root = CifarFiles.cifar10Folder(dir);
+        byte[] test = CifarFiles.batch10(6, 9, 0, 5);
+        Files.delete(root.resolve("test_batch.bin.gz"));
+        CifarFiles.write(root.resolve("test_batch.bin"), Arrays.copyOf(test, test.length - 1));
+        String out = dir.resolve("prepared").toString();
+
+        BadInputException e = assertThrows(BadInputException.class, () -> new CifarPreparation(CifarFormat.CIFAR10,
+                root.toString(), false, null, BadRecords.failFast()).prepare(spark, out));
+        assertTrue(e.getMessage().contains("test_batch.bin record 2: truncated CIFAR record"), e.getMessage());
+        assertEquals(List.of(), leftovers(dir, "cifar-10-batches-bin"), "no partial output, no temporary files");
+
+        DatasetManifest m = new CifarPreparation(CifarFormat.CIFAR10, root.toString(), false, null,
+                new BadRecords(10)).prepare(spark, out);
+        assertEquals(10, m.split("train").count());
+        assertEquals(2, m.split("test").count());
+        assertEquals(1, m.skipped());
+        assertEquals(1, m.skipReport().count(BadRecords.TRUNCATED_RECORD));
+        assertTrue(m.skipReport().examples().get(0).location().endsWith("test_batch.bin record 2"));
+        assertEquals(List.of(9, 0), split(out, "test").stream().map(r -> r.getInt(2)).toList());
+    }
+
+    @Test
+    void missingBatchFailsBeforeReading() {
+        Path root = CifarFiles.cifar10Folder(dir);
+        root.resolve("data_batch_4.bin").toFile().delete();
+        DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> new CifarPreparation(
+                CifarFormat.CIFAR10, root.toString(), false, null, BadRecords.failFast()).inputs(
+                spark.sparkContext().hadoopConfiguration()));
+        assertTrue(e.getMessage().contains("lacks [data_batch_4.bin[.gz]]"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("prepared")));
     }
 }

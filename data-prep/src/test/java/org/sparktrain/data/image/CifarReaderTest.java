@@ -16,6 +16,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.SkipReport;
+import java.util.Arrays;
 
 /** {@link CifarReader} on batch files written byte by byte in the CIFAR-10 and CIFAR-100 binary formats. */
 class CifarReaderTest {
@@ -81,5 +86,42 @@ class CifarReaderTest {
             assertEquals(raw.length, s.bytes());
             assertEquals(HexFormat.of().formatHex(Checksums.sha256().digest(raw)), s.sha256());
         }
+    }
+
+    @Test
+    void truncatedRecordFailsNamingFileRecordAndOffsetOrIsSkippedAndCounted() {
+        byte[] three = CifarFiles.batch10(1, 1, 2, 3);
+        Path file = CifarFiles.write(dir.resolve("data_batch_2.bin"), Arrays.copyOf(three, 2 * 3073 + 100));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> readAll(file, CifarFormat.CIFAR10, BadRecords.failFast()));
+        assertTrue(e.getMessage().contains("data_batch_2.bin record 2: truncated CIFAR record at byte offset 6146: "
+                + "100 of 3073 bytes"), e.getMessage());
+
+        BadRecords tolerant = new BadRecords(1);
+        List<CifarRecord> kept = readAll(file, CifarFormat.CIFAR10, tolerant);
+        assertEquals(List.of(1, 2), kept.stream().map(CifarRecord::label).toList());
+        SkipReport report = tolerant.report();
+        assertEquals(1, report.total());
+        assertEquals(1, report.count(BadRecords.TRUNCATED_RECORD));
+        assertTrue(report.examples().get(0).location().endsWith("data_batch_2.bin record 2"));
+    }
+
+    @Test
+    void labelOutsideTheClassesAndEmptyFilesAreBadRecords() {
+        // CIFAR-100: coarse 20 is not a coarse class; fine 100 is not a fine class
+        Path file = CifarFiles.write(dir.resolve("train.bin"), CifarFiles.batch100(1, new int[] {20, 1, 2},
+                new int[] {0, 100, 7}));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> readAll(file, CifarFormat.CIFAR100, BadRecords.failFast()));
+        assertTrue(e.getMessage().contains("train.bin record 0: coarse label 20 is not below 20"), e.getMessage());
+        BadRecords tolerant = BadRecords.skipAll();
+        List<CifarRecord> kept = readAll(file, CifarFormat.CIFAR100, tolerant);
+        assertEquals(List.of(2), kept.stream().map(CifarRecord::index).toList());
+        assertEquals(2, tolerant.report().count(BadRecords.BAD_LABEL));
+
+        Path empty = CifarFiles.write(dir.resolve("empty.bin"), new byte[0]);
+        BadInputException e2 = assertThrows(BadInputException.class,
+                () -> readAll(empty, CifarFormat.CIFAR10, BadRecords.failFast()));
+        assertTrue(e2.getMessage().contains("empty.bin: CIFAR batch file is empty"), e2.getMessage());
     }
 }

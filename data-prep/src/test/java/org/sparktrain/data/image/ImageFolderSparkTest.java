@@ -21,7 +21,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.SkipReport;
+import java.util.Arrays;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * ImageNet-style folders of PNG and JPEG files written with {@code javax.imageio}, prepared end to end: the
@@ -156,5 +162,85 @@ class ImageFolderSparkTest {
         }
         // 6x6 -> 4x4 is a real downscale: equal to ImageTransform applied to the image directly
         assertArrayEquals(new ImageTransform(4, 4, false).apply(image(7)), features(split(out, "train").get(0)));
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** A folder with one problem of every kind next to two good images. */
+    Path messyFolder() throws IOException {
+        Path root = dir.resolve("messy");
+        write(root.resolve("train/cat/ok.png"), image(1), "png");
+        write(root.resolve("train/dog/ok.png"), image(2), "png");
+        Files.writeString(root.resolve("train/cat/garbage.jpg"), "this is not a JPEG");
+        byte[] jpeg = Files.readAllBytes(write(root.resolve("train/dog/cut.jpg"), image(3), "jpg"));
+        Files.write(root.resolve("train/dog/cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        Files.writeString(root.resolve("train/dog/readme.txt"), "unsupported type");
+        write(root.resolve("train/dog/nested/deep.png"), image(4), "png");
+        write(root.resolve("val/bird/x.png"), image(5), "png");
+        Files.writeString(root.resolve("notes.txt"), "file next to the split folders");
+        return root;
+    }
+
+    @Test
+    void badFilesAndLayoutFailByDefaultWithNothingWritten() throws IOException {
+        Path root = messyFolder();
+        String out = dir.resolve("messy-out").toString();
+        BadInputException e = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(root.toString(),
+                null, 6, 6, false, 2, BadRecords.failFast()).prepare(spark, out));
+        assertTrue(e.getMessage().contains("messy/notes.txt: file next to the split folder train/"), e.getMessage());
+        assertEquals(List.of("messy"), CifarPreparationSparkTest.leftovers(dir));
+
+        // an unreadable image alone also fails, naming the file
+        Files.delete(root.resolve("notes.txt"));
+        deleteTree(root.resolve("val"));
+        deleteTree(root.resolve("train/dog"));
+        BadInputException e2 = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(
+                root.toString(), null, 6, 6, false, 2, BadRecords.failFast()).prepare(spark, out));
+        assertTrue(e2.getMessage().contains("messy/train/cat/garbage.jpg: no image decoder recognises its 18 bytes"),
+                e2.getMessage());
+        assertEquals(List.of("messy"), CifarPreparationSparkTest.leftovers(dir));
+    }
+
+    @Test
+    void withAToleranceEveryProblemIsSkippedAndCountedInTheManifest() throws IOException {
+        Path root = messyFolder();
+        String out = dir.resolve("messy-out").toString();
+        DatasetManifest m = new ImageFolderPreparation(root.toString(), null, 6, 6, false, 2, new BadRecords(6))
+                .prepare(spark, out);
+        assertEquals(List.of("cat", "dog"), m.classNames());
+        assertEquals(2, m.split("train").count());
+        assertEquals(0, m.split("test").count());
+        SkipReport r = m.skipReport();
+        assertEquals(Map.of(BadRecords.UNKNOWN_LAYOUT, 2L, BadRecords.UNKNOWN_CLASS, 1L, BadRecords.UNREADABLE_IMAGE, 2L,
+                BadRecords.UNSUPPORTED_FILE, 1L), r.byReason());
+        assertEquals(6, m.skipped());
+        assertTrue(r.examples().stream().anyMatch(x -> x.location().endsWith("train/dog/cut.jpg")
+                && x.reason().equals(BadRecords.UNREADABLE_IMAGE)), r.examples().toString());
+
+        // one more than allowed fails, and the message has the counts so far
+        BadInputException e = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(root.toString(),
+                null, 6, 6, false, 2, new BadRecords(5)).prepare(spark, dir.resolve("other").toString()));
+        assertTrue(e.getMessage().contains("too many bad records: 6 > maxSkipped 5"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("other")));
+    }
+
+    @Test
+    void foldersWithoutClassFoldersAlwaysFail() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        BadInputException e = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(empty.toString(),
+                null, 6, 6, false, 1, BadRecords.skipAll()).prepare(spark, dir.resolve("o").toString()));
+        assertTrue(e.getMessage().contains("has no class folders"), e.getMessage());
+        write(dir.resolve("loose/a.png"), image(1), "png");
+        BadInputException e2 = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(
+                dir.resolve("loose").toString(), null, 6, 6, false, 1, BadRecords.failFast())
+                .prepare(spark, dir.resolve("o").toString()));
+        assertTrue(e2.getMessage().contains("loose/a.png: file outside a class folder"), e2.getMessage());
+        assertFalse(Files.exists(dir.resolve("o")));
     }
 }

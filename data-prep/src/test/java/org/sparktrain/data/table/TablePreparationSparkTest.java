@@ -19,6 +19,11 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparktrain.data.BadInputException;
+import java.util.Map;
 
 /** CSV, LibSVM and FANN tables prepared end to end, including the real census-house and mushroom sets. */
 class TablePreparationSparkTest {
@@ -105,5 +110,34 @@ class TablePreparationSparkTest {
         assertEquals(List.of("output1", "output2"), m.classNames());
         assertEquals(List.of(2078L, 1984L), m.split("train").classHistogram());
         assertEquals(List.of(2130L, 1932L), m.split("test").classHistogram());
+    }
+
+    @Test
+    void nonFiniteValuesFailWithoutOutputOrAreSkippedIntoTheManifest() throws IOException {
+        String train = write("nan.csv", "a,b,y\n1,2,0.5\n3,nan,1.5\n4,5,inf\n6,7,2.5\n");
+        String out = dir.resolve("nan").toString();
+        TableOptions options = TableOptions.csv(train, null, null, TableTask.REGRESSION, "y", null, ',', null);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new TablePreparation(options, BadRecords.failFast()).prepare(spark, out));
+        assertTrue(e.getMessage().contains("nan.csv:3: column 'b' is nan"), e.getMessage());
+        assertFalse(Files.exists(Path.of(out)));
+
+        DatasetManifest m = new TablePreparation(options, new BadRecords(2)).prepare(spark, out);
+        assertEquals(Map.of(BadRecords.NON_FINITE, 2L), m.skipReport().byReason());
+        assertEquals(List.of("0|0.5|1.0,2.0", "1|2.5|6.0,7.0"), rows(out, "train"));
+    }
+
+    @Test
+    void emptyTablesFail() throws IOException {
+        String svm = write("empty.svm", "# only a comment\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> new TablePreparation(TableOptions.libsvm(
+                svm, null, null, TableTask.CLASSIFICATION, 0, null), BadRecords.failFast())
+                .prepare(spark, dir.resolve("e1").toString()));
+        assertTrue(e.getMessage().contains("empty.svm have no usable rows"), e.getMessage());
+        String fann = write("zero.train", "0 3 1\n");
+        BadInputException e2 = assertThrows(BadInputException.class, () -> new TablePreparation(TableOptions.fann(
+                fann, null, null, null, null), BadRecords.failFast()).prepare(spark, dir.resolve("e2").toString()));
+        assertTrue(e2.getMessage().contains("has no records"), e2.getMessage());
+        assertFalse(Files.exists(dir.resolve("e1")) || Files.exists(dir.resolve("e2")));
     }
 }

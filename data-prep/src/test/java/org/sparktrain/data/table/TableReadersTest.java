@@ -14,6 +14,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.sparktrain.data.BadInputException;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +29,12 @@ class TableReadersTest {
         return SourceFile.open(new org.apache.hadoop.fs.Path(p.toString()), new Configuration());
     }
 
-    SourceFile file(String name, String content) throws IOException {
-        return open(Files.writeString(dir.resolve(name), content));
+    SourceFile file(String name, String content) {
+        try {
+            return open(Files.writeString(dir.resolve(name), content));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static List<TableRow> all(TableReader r) {
@@ -125,5 +132,74 @@ class TableReadersTest {
             classes[row.classIndex()]++;
         }
         assertArrayEquals(new int[] {2130, 1932}, classes); // outputs "1 0" and "0 1"
+    }
+
+    static String failure(java.util.function.Supplier<TableReader> reader) {
+        return assertThrows(BadInputException.class, () -> all(reader.get())).getMessage();
+    }
+
+    @Test
+    void nanAndInfinityInFeaturesOrLabelsAreNonFinite() throws IOException {
+        String csv = "x,y,label\n1,2,a\n1,NaN,b\n-inf,2,a\n1e39,2,b\n3,4,nan\n5,,a\n6,seven,b\n7,8,c\n";
+        Files.writeString(dir.resolve("n.csv"), csv);
+        String m = failure(() -> new CsvTableReader(open(dir.resolve("n.csv")), ',', "label", null,
+                BadRecords.failFast()));
+        assertTrue(m.contains("n.csv:3: column 'y' is NaN"), m);
+        BadRecords tolerant = BadRecords.skipAll();
+        List<TableRow> kept = all(new CsvTableReader(open(dir.resolve("n.csv")), ',', "label", null, tolerant));
+        assertEquals(List.of("a", "c"), kept.stream().map(TableRow::label).toList());
+        // NaN, -inf, 1e39 (beyond float), a "nan" label; an empty field; a word
+        assertEquals(Map.of(BadRecords.NON_FINITE, 4L, BadRecords.MISSING_VALUE, 1L, BadRecords.MALFORMED_LINE, 1L),
+                tolerant.report().byReason());
+
+        String fann = failure(() -> new FannReader(file("f.train", "2 2 1\n1 2\n0.5\n1 Infinity\n0.5\n"),
+                BadRecords.failFast()));
+        assertTrue(fann.contains("f.train:4: input 2 is Infinity"), fann);
+        String svm = failure(() -> new LibSvmReader(file("s.svm", "1 1:2\nnan 1:1\n"), 2, BadRecords.failFast()));
+        assertTrue(svm.contains("s.svm:2: label is nan"), svm);
+    }
+
+    @Test
+    void fannRecordCountsMustMatchTheHeader() throws IOException {
+        String shortFile = failure(() -> new FannReader(file("short.train", "3 1 1\n1\n0\n2\n1\n"),
+                BadRecords.failFast()));
+        assertTrue(shortFile.contains("short.train:5: file ends after 2 of the 3 records its header declares"),
+                shortFile);
+        String cut = failure(() -> new FannReader(file("cut.train", "2 1 1\n1\n0\n2\n"), BadRecords.failFast()));
+        assertTrue(cut.contains("cut.train:4: record 2 has no output line"), cut);
+        BadRecords tolerant = BadRecords.skipAll();
+        List<TableRow> kept = all(new FannReader(file("long.train", "1 1 1\n1\n0\n2\n1\n"), tolerant));
+        assertEquals(1, kept.size());
+        assertEquals(1, tolerant.report().count(BadRecords.MALFORMED_LINE)); // record 2 beyond the declared 1
+        String tie = failure(() -> new FannReader(file("tie.train", "1 1 2\n1\n1 1\n"), BadRecords.failFast()));
+        assertTrue(tie.contains("tie.train:3: outputs have no unique largest value"), tie);
+        String header = assertThrows(BadInputException.class, () -> new FannReader(file("h.train", "10 5\n"),
+                BadRecords.failFast())).getMessage();
+        assertTrue(header.contains("h.train:1: FANN header must be '<records> <inputs> <outputs>'"), header);
+    }
+
+    @Test
+    void libsvmIndicesMustBePositiveIncreasingAndInRange() throws IOException {
+        BadRecords tolerant = BadRecords.skipAll();
+        List<TableRow> kept = all(new LibSvmReader(file("i.svm", "1 1:1 2:2\n1 0:1\n1 2:1 1:1\n1 3:1\n1 x\n"),
+                2, tolerant));
+        assertEquals(1, kept.size());
+        assertEquals(4, tolerant.report().count(BadRecords.MALFORMED_LINE));
+        assertEquals(List.of("index 0 is not positive", "index 1 after 2", "index 3 is above numFeatures 2",
+                "token 'x' is not index:value"), tolerant.report().examples().stream().map(x -> x.message()
+                .replace("feature ", "").replaceAll(" \\(.*", "")).toList());
+    }
+
+    @Test
+    void emptyTablesAreBadInput() throws IOException {
+        String csv = assertThrows(BadInputException.class, () -> new CsvTableReader(file("e.csv", "\n"), ',', "y",
+                null, BadRecords.failFast())).getMessage();
+        assertTrue(csv.contains("e.csv is empty: expected a header line"), csv);
+        String fann = assertThrows(BadInputException.class, () -> new FannReader(file("e.train", ""),
+                BadRecords.failFast())).getMessage();
+        assertTrue(fann.contains("e.train is empty"), fann);
+        String label = assertThrows(BadInputException.class, () -> new CsvTableReader(file("l.csv", "a,b\n1,2\n"),
+                ',', "y", null, BadRecords.failFast())).getMessage();
+        assertTrue(label.contains("labelColumn: column 'y' is not in the header of"), label);
     }
 }

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparktrain.data.BadInputException;
 
 /** MS MARCO, BEIR and plain corpora prepared end to end from small files in their exact formats. */
 class TextPreparationSparkTest {
@@ -139,5 +143,56 @@ class TextPreparationSparkTest {
                 BadRecords.failFast()).prepare(spark, out2);
         assertEquals("jsonl", j.properties().get("format"));
         assertEquals(List.of("0|a||first", "1|7||second"), rows(out2, "corpus"));
+    }
+
+    static MsMarcoPreparation msmarcoPreparation(Path in, BadRecords bad) {
+        return new MsMarcoPreparation(in.toString(), "collection.tsv", List.of("queries.train.tsv"),
+                List.of("qrels.train.tsv"), "qidpidtriples.train.tsv", TriplesReader.Format.IDS, null, false, bad);
+    }
+
+    static boolean hasTemporaryDirectory() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().contains(".tmp-"));
+        }
+    }
+
+    @Test
+    void judgmentsAndTriplesNamingUnknownIdsFailOrAreSkipped() throws IOException {
+        // qrels line 3 names document 99, line 4 query 77; triple line 2 names negative document 42
+        Path in = msmarco("mmbad", "10\t0\t99\t1\n77\t0\t1\t1\n");
+        write("mmbad/qidpidtriples.train.tsv", "10\t1\t3\n11\t2\t42\n");
+        String out = dir.resolve("mmbad-out").toString();
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> msmarcoPreparation(in, BadRecords.failFast()).prepare(spark, out));
+        assertTrue(e.getMessage().contains("qrels.train.tsv:4: judgment names query '77', which is not among the "
+                + "queries"), e.getMessage());
+        assertFalse(Files.exists(Path.of(out)), "no partial output");
+        assertFalse(hasTemporaryDirectory());
+
+        DatasetManifest m = msmarcoPreparation(in, BadRecords.skipAll()).prepare(spark, out);
+        assertEquals(Map.of("corpus", 4L, "queries", 2L, "qrels", 2L, "triples", 1L), m.tables());
+        assertEquals(Map.of(BadRecords.UNKNOWN_QUERY, 1L, BadRecords.UNKNOWN_DOCUMENT, 2L), m.skipReport().byReason());
+        assertEquals(3, m.skipped());
+        assertEquals(List.of("10|1|1", "11|2|1"), rows(out, "qrels"));
+        assertEquals(List.of("0|10|1|3|null|null|null"), rows(out, "triples"));
+        assertTrue(m.skipReport().examples().stream().anyMatch(x -> x.location().endsWith("qrels.train.tsv:3")
+                && x.message().contains("names document '99'")), m.skipReport().examples().toString());
+    }
+
+    @Test
+    void emptyCorpusAndMissingFilesFail() throws IOException {
+        write("mmempty/collection.tsv", "");
+        write("mmempty/queries.train.tsv", "1\tq\n");
+        String out = dir.resolve("mmempty-out").toString();
+        BadInputException e = assertThrows(BadInputException.class, () -> new MsMarcoPreparation(
+                dir.resolve("mmempty").toString(), "collection.tsv", List.of("queries.train.tsv"), null, null, null,
+                null, false, BadRecords.skipAll()).prepare(spark, out));
+        assertTrue(e.getMessage().contains("has no documents"), e.getMessage());
+        assertFalse(Files.exists(Path.of(out)));
+
+        BadInputException missing = assertThrows(BadInputException.class, () -> new BeirPreparation(
+                dir.resolve("nothing-here").toString(), "test", null, true, BadRecords.failFast()).inputs(
+                spark.sparkContext().hadoopConfiguration()));
+        assertTrue(missing.getMessage().contains("nothing-here/corpus.jsonl"), missing.getMessage());
     }
 }

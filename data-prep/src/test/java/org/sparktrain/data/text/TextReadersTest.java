@@ -16,6 +16,9 @@ import java.util.Iterator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.sparktrain.data.BadInputException;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The text readers on small files in the exact MS MARCO, TREC, BEIR and plain formats. */
@@ -106,5 +109,55 @@ class TextReadersTest {
         List<CorpusDocument> jsonl = all(JsonlReader.documents(file("c.jsonl", "{\"body\": \"x y\", \"h\": \"T\"}\n"
                 + "{\"body\": \"z\"}\n"), null, "body", "h", BadRecords.failFast()));
         assertEquals(List.of(new CorpusDocument("1", "T", "x y"), new CorpusDocument("2", "", "z")), jsonl);
+    }
+
+    /** The message of the BadInputException that reading everything throws. */
+    static String failure(Iterator<?> reader) {
+        return assertThrows(BadInputException.class, () -> all(reader)).getMessage();
+    }
+
+    @Test
+    void malformedTsvLinesFailWithFileAndLineOrAreSkipped() {
+        String collection = "0\tok\n1\n2\tfine\n3\ta\tb\n\tno id\n";
+        String m = failure(MsMarcoTsvReader.documents(file("collection.tsv", collection), BadRecords.failFast()));
+        assertTrue(m.contains("collection.tsv:2: 1 tab-separated fields"), m);
+        BadRecords tolerant = BadRecords.skipAll();
+        List<CorpusDocument> kept = all(MsMarcoTsvReader.documents(file("collection2.tsv", collection), tolerant));
+        assertEquals(List.of("0", "2"), kept.stream().map(CorpusDocument::docId).toList());
+        assertEquals(3, tolerant.report().count(BadRecords.MALFORMED_LINE)); // lines 2, 4 (3 fields), 5 (empty id)
+
+        String q = failure(new TrecQrelsReader(file("qrels.tsv", "1 0 7 1\n1 0 8 yes\n"), BadRecords.failFast()));
+        assertTrue(q.contains("qrels.tsv:2: relevance 'yes' is not an integer"), q);
+        String t = failure(new TriplesReader(file("t.tsv", "1\t2\t3\n1\t2\n"), TriplesReader.Format.IDS,
+                BadRecords.failFast()));
+        assertTrue(t.contains("t.tsv:2: 2 tab-separated fields"), t);
+        String b = failure(new BeirQrelsReader(file("test.tsv", "query-id\tcorpus-id\tscore\n1\t2\t1.5\n"),
+                BadRecords.failFast()));
+        assertTrue(b.contains("test.tsv:2: score '1.5' is not an integer"), b);
+    }
+
+    @Test
+    void malformedJsonlLinesAreReportedOnceEach() {
+        String corpus = "{\"_id\": \"a\", \"text\": \"ok\"}\n{\"_id\": \"b\", \"text\": \"cut\n"
+                + "{\"_id\": \"c\", \"text\": \"x\"} trailing\n[1, 2]\n{\"_id\": [1], \"text\": 5}\n"
+                + "{\"_id\": \"d\"}\n{\"_id\": \"e\", \"text\": \"fine\", \"title\": null}\n";
+        String m = failure(JsonlReader.beirDocuments(file("corpus.jsonl", corpus), BadRecords.failFast()));
+        assertTrue(m.contains("corpus.jsonl:2: not valid JSON"), m);
+        BadRecords tolerant = BadRecords.skipAll();
+        List<CorpusDocument> kept = all(JsonlReader.beirDocuments(file("corpus2.jsonl", corpus), tolerant));
+        assertEquals(List.of("a", "e"), kept.stream().map(CorpusDocument::docId).toList());
+        // lines 2 (cut), 3 (trailing text), 4 (not an object), 5 (bad id and text: once), 6 (no text)
+        assertEquals(Map.of(BadRecords.MALFORMED_LINE, 5L), tolerant.report().byReason());
+        assertEquals(List.of(":2", ":3", ":4", ":5", ":6"), tolerant.report().examples().stream()
+                .map(x -> x.location().substring(x.location().lastIndexOf(':'))).toList());
+    }
+
+    @Test
+    void emptyFilesAreBadInput() {
+        String m = failure(MsMarcoTsvReader.queries(file("queries.tsv", "\n  \n"), BadRecords.failFast()));
+        assertTrue(m.contains("queries.tsv: file has no records (it is empty)"), m);
+        BadRecords tolerant = BadRecords.skipAll();
+        assertEquals(List.of(), all(new TextLinesReader(file("e.txt", ""), tolerant)));
+        assertEquals(1, tolerant.report().count(BadRecords.EMPTY_FILE));
     }
 }
