@@ -10,15 +10,20 @@ import org.sparktrain.data.Checksums;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.LabeledFeatures;
 
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -116,7 +121,7 @@ final class DecodedImages implements Iterator<LabeledFeatures> {
         }
         String sha = HexFormat.of().formatHex(Checksums.sha256().digest(data));
         try {
-            BufferedImage image = data.length == 0 ? null : ImageIO.read(new ByteArrayInputStream(data));
+            BufferedImage image = data.length == 0 ? null : read(data);
             if (image == null) {
                 return new Decoded(f, data.length, sha, null, data.length == 0 ? "empty image file"
                         : "no image decoder recognises its " + data.length + " bytes (not a JPEG/PNG, or damaged)");
@@ -124,6 +129,33 @@ final class DecodedImages implements Iterator<LabeledFeatures> {
             return new Decoded(f, data.length, sha, transform.apply(image), null);
         } catch (IOException | RuntimeException e) {
             return new Decoded(f, data.length, sha, null, "cannot be decoded: " + e);
+        }
+    }
+
+    /**
+     * Decodes with the first {@code javax.imageio} reader that recognises the bytes, or returns null when none
+     * does. A decoder warning is an error: the JPEG decoder only warns ("Premature end of JPEG file") on a
+     * truncated file and fills the missing rows with grey, which must not become a training image.
+     */
+    static BufferedImage read(byte[] data) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                reader.setInput(in, true, true);
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new IIOException(reader.getFormatName() + " decoder warning: " + warnings.get(0));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
         }
     }
 

@@ -85,7 +85,7 @@ public final class ImageFolderLayout {
                         bad.reject(BadRecords.UNKNOWN_LAYOUT, s.getPath().toString(), (s.isDirectory() ? "folder" : "file")
                                 + " next to the split folder train/ (expected only train/ and one of " + TEST_FOLDERS
                                 + "/)");
-                    } else if (!n.equals(TRAIN_FOLDER) && !s.getPath().equals(testDir)) {
+                    } else if (!n.equals(TRAIN_FOLDER) && !n.equals(testDir.getName())) { // listed paths are qualified
                         bad.reject(BadRecords.UNKNOWN_LAYOUT, s.getPath().toString(), "second test split folder (using "
                                 + testDir.getName() + "/)");
                     }

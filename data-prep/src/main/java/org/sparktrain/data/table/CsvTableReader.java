@@ -125,6 +125,9 @@ public final class CsvTableReader extends TableReader {
                 if (label.isEmpty()) {
                     throw new BadValue(BadRecords.MISSING_VALUE, "label column '" + header[labelIndex] + "' is empty");
                 }
+                if (isNonFinite(label)) { // not a class named "NaN", nor a target
+                    throw new BadValue(BadRecords.NON_FINITE, "label column '" + header[labelIndex] + "' is " + label);
+                }
                 return new TableRow(f, label, -1, where);
             } catch (BadValue e) {
                 bad.reject(e.reason, where, e.getMessage());

@@ -125,6 +125,10 @@ public final class TablePreparation implements Preparation {
             if (classes == null && task == TableTask.CLASSIFICATION) {
                 classes = ClassIndex.infer(scan.labels);
             }
+            if (scan.rows == 0) {
+                throw new BadInputException("table " + options.train() + (options.test() == null ? "" : " and "
+                        + options.test()) + " have no usable rows (empty, or every row is bad)");
+            }
             if (dim == 0) {
                 dim = scan.maxIndex;
                 if (dim == 0) {
@@ -169,15 +173,17 @@ public final class TablePreparation implements Preparation {
     }
 
     /** First pass: the distinct labels and the largest LibSVM index of the good rows of train and test. */
-    private record Scan(Set<String> labels, int maxIndex) {
+    private record Scan(Set<String> labels, int maxIndex, long rows) {
     }
 
     private Scan scan(Configuration conf, boolean labels) {
         Set<String> distinct = new LinkedHashSet<>();
         int maxIndex = 0;
+        long rows = 0;
         for (String file : options.test() == null ? List.of(options.train()) : List.of(options.train(), options.test())) {
             try (TableReader r = open(file, options.numFeatures(), BadRecords.skipAll(), conf)) {
                 for (TableRow row = r.next(); row != null; row = r.next()) {
+                    rows++;
                     if (labels && row.label() != null && distinct.add(TableReader.canonicalLabel(row.label()))
                             && distinct.size() > ClassIndex.MAX_CLASSES) {
                         throw new BadInputException("table " + file + " has more than " + ClassIndex.MAX_CLASSES
@@ -189,7 +195,7 @@ public final class TablePreparation implements Preparation {
                 }
             }
         }
-        return new Scan(distinct, maxIndex);
+        return new Scan(distinct, maxIndex, rows);
     }
 
     private TableReader open(String file, int numFeatures, BadRecords policy, Configuration conf) {

@@ -105,6 +105,11 @@ public abstract class TableReader implements Closeable {
         return t;
     }
 
+    /** Whether {@code s} spells NaN or an infinity ({@code nan}, {@code -inf}, {@code Infinity}, any case). */
+    static boolean isNonFinite(String s) {
+        return NON_FINITE.matcher(s.trim()).matches();
+    }
+
     /** Whether {@code s} is a decimal number. */
     static boolean isNumber(String s) {
         return NUMBER.matcher(s.trim()).matches();

@@ -1,6 +1,7 @@
 package org.sparktrain.data.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.sparktrain.data.BadRecords;
@@ -18,7 +19,9 @@ import org.sparktrain.data.SourceFile;
  * @param <T> {@link CorpusDocument} or {@link TextQuery}
  */
 public final class JsonlReader<T> extends TextRecordReader<T> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson; a line with anything after its JSON object ({@code {"a": 1} x}) is malformed, not cut short. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final boolean documents;
     private final String idField;
     private final String textField;
@@ -70,10 +73,17 @@ public final class JsonlReader<T> extends TextRecordReader<T> {
                 malformed("not a JSON object");
                 continue;
             }
+            // each line is reported once, for its first bad field
             String id = idField == null ? Long.toString(lines.lineNumber()) : scalar(node, idField, true);
+            if (id == null) {
+                continue;
+            }
             String text = scalar(node, textField, false);
+            if (text == null) {
+                continue;
+            }
             String title = titleField == null ? "" : scalar(node, titleField, false);
-            if (id == null || text == null || title == null) {
+            if (title == null) {
                 continue;
             }
             if (id.isBlank()) {

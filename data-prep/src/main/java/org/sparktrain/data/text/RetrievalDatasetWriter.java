@@ -202,28 +202,26 @@ public final class RetrievalDatasetWriter implements AutoCloseable {
         boolean hasQueries = !querySources.isEmpty();
         Map<String, String> props = new LinkedHashMap<>(properties);
         Map<String, Long> counts = new LinkedHashMap<>();
-        LOG.info("T dedupe start {}", (System.nanoTime() - t0) / 1_000_000);
         counts.put(RetrievalDataset.CORPUS, docs - checks.dedupe(RetrievalDataset.CORPUS, "docId", corpusSources));
         if (hasQueries) {
             counts.put(RetrievalDataset.QUERIES, queries - checks.dedupe(RetrievalDataset.QUERIES, "queryId",
                     querySources));
         }
-        LOG.info("T dedupe done {}", (System.nanoTime() - t0) / 1_000_000);
         if (qrels >= 0) {
             if (!hasQueries) {
                 throw new IllegalStateException("judgments need queries");
             }
             Dataset<Row> good = checks.knownIds(read(staging(RetrievalDataset.QRELS)), "judgment", querySources,
                     corpusSources, "queryId", "docId");
-            writeFinal(good.select("queryId", "docId", "relevance"), RetrievalDataset.QRELS);
+            // input order (the joins shuffled the rows), so the same input gives the same files
+            writeFinal(good.orderBy(StagedTables.SEQ).select("queryId", "docId", "relevance"), RetrievalDataset.QRELS);
             counts.put(RetrievalDataset.QRELS, qrels - checks.rejected());
-            LOG.info("T qrels done {}", (System.nanoTime() - t0) / 1_000_000);
         }
         if (triples >= 0) {
             if (idTriples) {
                 Dataset<Row> good = checks.knownIds(read(staging(RetrievalDataset.TRIPLES)), "triple", querySources,
                         corpusSources, "queryId", "positiveId", "negativeId");
-                writeFinal(good.select(col(StagedTables.SEQ).as("id"), col("queryId"), col("positiveId"),
+                writeFinal(good.orderBy(StagedTables.SEQ).select(col(StagedTables.SEQ).as("id"), col("queryId"), col("positiveId"),
                         col("negativeId"), col("query"), col("positive"), col("negative")), RetrievalDataset.TRIPLES);
                 counts.put(RetrievalDataset.TRIPLES, triples - checks.rejected());
             } else {

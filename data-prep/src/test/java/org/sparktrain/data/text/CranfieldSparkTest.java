@@ -101,16 +101,6 @@ class CranfieldSparkTest {
                 byRelevance[3], byRelevance[4]));
     }
 
-    @Test
-    void timing() {
-        for (int i = 0; i < 2; i++) {
-            long t0 = System.nanoTime();
-            new CranfieldPreparation(cranfield().toString(), null, BadRecords.failFast()).prepare(spark,
-                    dir.resolve("again" + i).toString());
-            System.err.println("TIMING prepare " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-        }
-    }
-
     private static Map<String, Row> byKey(List<Row> rows, String key) {
         Map<String, Row> m = new HashMap<>();
         for (Row r : rows) {
