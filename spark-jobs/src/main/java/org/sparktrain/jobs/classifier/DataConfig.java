@@ -9,15 +9,29 @@ import org.sparktrain.config.Check;
  * @param trainSplit      split to train on; default {@code train}
  * @param validationSplit split evaluated after every epoch for the accuracy curve (monitoring only: nothing is
  *                        selected on it); default {@code test}; {@code none} to skip
+ * @param selection       optional path of a selection written by {@code sparktrain select} from {@code dataset}:
+ *                        training then reads its train split (with per-record weights), validation still reads
+ *                        {@code dataset}. A selection is itself a prepared dataset, so it can also be given as
+ *                        {@code dataset} directly
+ * @param weights         use the per-record {@code weight} column when the training data has one (weighted loss,
+ *                        docs/selection.md); default true; false trains unweighted on the same records
  */
-public record DataConfig(String dataset, String trainSplit, String validationSplit) implements java.io.Serializable {
+public record DataConfig(String dataset, String trainSplit, String validationSplit, String selection,
+                         Boolean weights) implements java.io.Serializable {
     public DataConfig {
         dataset = Check.required("dataset", dataset);
         trainSplit = trainSplit == null ? "train" : trainSplit;
         validationSplit = validationSplit == null ? "test" : validationSplit;
+        selection = selection == null || selection.isBlank() ? null : selection;
+        weights = weights == null || weights;
     }
 
     public boolean hasValidation() {
         return !"none".equals(validationSplit);
+    }
+
+    /** The dataset whose train split is trained on: the selection when one is given. */
+    public String trainDataset() {
+        return selection != null ? selection : dataset;
     }
 }

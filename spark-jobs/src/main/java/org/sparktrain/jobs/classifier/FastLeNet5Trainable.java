@@ -18,16 +18,28 @@ import org.sparktrain.zoo.ImageShape;
  * instead of DL4J's network: the same function, the same flat parameter layout (so the saved model is the usual
  * DL4J LeNet-5 with these parameters), several times the training throughput on CPU (docs/benchmarks.md).
  * Loss: summed softmax cross-entropy over the batch, gradient of that sum, as the {@link Trainable} contract asks.
- * Columns as {@link MultiLayerTrainable}: {@code features} (C*H*W) and the integer class index {@code label}.
+ * Columns as {@link MultiLayerTrainable}: {@code features} (C*H*W) and the integer class index {@code label}, and an
+ * optional per-record weight column: then example b's loss is s·w_b·ℓ_b, computed exactly by passing the label rows
+ * y'_b = s·w_b·onehot_b, for which FastLeNet5Model's loss -Σ_k y'_bk log p_bk and gradient p_b Σ_k y'_bk - y'_b are
+ * the weighted cross-entropy and its gradient (the same semantics as MultiLayerTrainable's weighted step).
  */
 final class FastLeNet5Trainable implements Trainable {
     private final FastLeNet5Model model;
     private final INDArray gradient;
     private final ImageShape shape;
     private final int numClasses;
+    private final String weightColumn;
+    private final double weightScale;
     private TensorLayout layout;
 
     FastLeNet5Trainable(ImageShape shape, int numClasses, long seed) {
+        this(shape, numClasses, seed, null, 1.0);
+    }
+
+    /** @param weightColumn per-record weight column, or null; @param weightScale s, the factor on every weight */
+    FastLeNet5Trainable(ImageShape shape, int numClasses, long seed, String weightColumn, double weightScale) {
+        this.weightColumn = weightColumn;
+        this.weightScale = weightScale;
         this.model = new FastLeNet5Model(shape, numClasses, seed);
         this.gradient = Nd4j.zeros(DataType.FLOAT, 1, model.numParams());
         this.shape = shape;
@@ -52,6 +64,14 @@ final class FastLeNet5Trainable implements Trainable {
         }
         INDArray x = batch.matrix(MultiLayerTrainable.FEATURES);
         INDArray y = batch.oneHot(MultiLayerTrainable.LABEL, numClasses);
+        if (weightColumn != null) {
+            float[] w = batch.rows(weightColumn);
+            float[] scaled = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                scaled[i] = (float) (weightScale * w[i]);
+            }
+            y.muliColumnVector(Nd4j.create(scaled, new long[]{w.length, 1}, 'c'));
+        }
         double lossSum = model.computeGradient(x, y, gradient);
         return new StepResult(lossSum, batch.size());
     }

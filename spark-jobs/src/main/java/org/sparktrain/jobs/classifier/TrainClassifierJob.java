@@ -62,10 +62,17 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
     @Override
     public void validate(TrainClassifierConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
-        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
-        requireSplit(manifest, cfg.data().dataset(), cfg.data().trainSplit(), "data.trainSplit");
+        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().trainDataset(), conf);
+        requireSplit(manifest, cfg.data().trainDataset(), cfg.data().trainSplit(), "data.trainSplit");
         if (cfg.data().hasValidation()) {
-            requireSplit(manifest, cfg.data().dataset(), cfg.data().validationSplit(), "data.validationSplit");
+            DatasetManifest full = cfg.data().selection() == null ? manifest
+                    : PreparedDataset.readManifest(cfg.data().dataset(), conf);
+            requireSplit(full, cfg.data().dataset(), cfg.data().validationSplit(), "data.validationSplit");
+            if (!full.featureShape().equals(manifest.featureShape()) || full.numClasses() != manifest.numClasses()) {
+                throw new BadInputException("data.selection: " + cfg.data().selection() + " has feature shape "
+                        + manifest.featureShape() + " and " + manifest.numClasses() + " classes, but data.dataset "
+                        + cfg.data().dataset() + " has " + full.featureShape() + " and " + full.numClasses());
+            }
         }
         shapeOf(manifest);
         if (manifest.numClasses() < 2) {
@@ -81,7 +88,7 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
         SparkSession spark = ctx.spark(cfg.spark());
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
+        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().trainDataset(), conf);
         ImageShape shape = shapeOf(manifest);
         int numClasses = manifest.numClasses();
         List<String> classNames = manifest.classNames() != null ? manifest.classNames() : defaultNames(numClasses);
@@ -94,8 +101,14 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             resumeStep = new Checkpoints(run.path(), conf).latest()
                     .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
         }
-        ClassifierFactory factory = new ClassifierFactory(cfg.model(), shape, numClasses, cfg.engine().seed());
-        Dataset<Row> train = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
+        Dataset<Row> train = PreparedDataset.readSplit(spark, cfg.data().trainDataset(), cfg.data().trainSplit());
+        RecordWeights weights = RecordWeights.of(train, manifest, cfg.data());
+        ClassifierFactory factory = new ClassifierFactory(cfg.model(), shape, numClasses, cfg.engine().seed(),
+                weights.column(), weights.scale());
+        if (weights.column() != null) {
+            ctx.console().printf(Locale.ROOT, "[%s] weighted loss: column %s x %.6g (%s)%n", cfg.runId(),
+                    weights.column(), weights.scale(), weights.explanation());
+        }
         Dataset<Row> validation = cfg.data().hasValidation()
                 ? PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().validationSplit()) : null;
 
@@ -122,9 +135,13 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
                     metrics.write(r);
                 }
             };
-            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, cfg.data().dataset() + "/"
-                    + cfg.data().trainSplit(), List.of(ColumnSpec.of(PreparedDataset.FEATURES, shape.size()),
-                    ColumnSpec.of(PreparedDataset.LABEL, 1)), factory, null, ctx.resume(),
+            List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(PreparedDataset.FEATURES, shape.size()),
+                    ColumnSpec.of(PreparedDataset.LABEL, 1)));
+            if (weights.column() != null) {
+                columns.add(ColumnSpec.of(weights.column(), 1));
+            }
+            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, cfg.data().trainDataset() + "/"
+                    + cfg.data().trainSplit(), columns, factory, null, ctx.resume(),
                     TrainingListener.all(progress, validate), null);
             TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
 
@@ -140,7 +157,9 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             float[] trained = result.evalParams();
             net.setParams(Nd4j.createFromArray(trained).reshape(1, trained.length));
             ClassifierModel model = new ClassifierModel(net, cfg.model(), shape, classNames);
-            ClassifierModelStore.save(model, card(cfg, manifest, result, lastValidation[0]), run.modelDir(), conf);
+            ObjectNode card = card(cfg, manifest, result, lastValidation[0]);
+            ((ObjectNode) card.get("data")).put("weights", weights.explanation());
+            ClassifierModelStore.save(model, card, run.modelDir(), conf);
             ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s (%.0f samples/s); model saved to %s%n",
                     cfg.runId(), result.state().globalStep(), result.trainSeconds(), result.samplesPerSecond(),
                     run.modelDir());
@@ -154,7 +173,7 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
                 + " image classifier", ClassifierNetworks.citation(cfg.model()));
         ObjectNode data = card.putObject("data");
         data.put("dataset", manifest.name());
-        data.put("path", cfg.data().dataset());
+        data.put("path", cfg.data().trainDataset());
         data.put("trainSplit", cfg.data().trainSplit());
         data.put("trainRecords", manifest.split(cfg.data().trainSplit()).count());
         data.put("featureShape", manifest.featureShape().toString());

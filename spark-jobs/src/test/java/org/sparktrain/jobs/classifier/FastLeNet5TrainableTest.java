@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine's fast LeNet-5 computes DL4J's LeNet-5 loss and gradient on the same parameters and batch. */
+/**
+ * The engine's fast LeNet-5 computes DL4J's LeNet-5 loss and gradient on the same parameters and batch, unweighted
+ * and with per-record weights.
+ */
 class FastLeNet5TrainableTest {
     @Test
     void fastAndDl4jLeNet5AgreeOnLossGradientAndLayout() {
@@ -27,11 +30,13 @@ class FastLeNet5TrainableTest {
         SplittableRandom rnd = new SplittableRandom(3);
         float[] features = new float[n * d];
         float[] labels = new float[n];
+        float[] weights = new float[n];
         for (int i = 0; i < features.length; i++) {
             features[i] = (float) rnd.nextDouble();
         }
         for (int i = 0; i < n; i++) {
             labels[i] = i % k;
+            weights[i] = 0.25f + (float) rnd.nextDouble() * 3;
         }
         long[] ids = new long[n];
         int[] positions = new int[n];
@@ -39,12 +44,20 @@ class FastLeNet5TrainableTest {
             ids[i] = i;
             positions[i] = i;
         }
-        Shard shard = new Shard(0, ids, List.of(ColumnSpec.of("features", d), ColumnSpec.of("label", 1)),
-                new float[][]{features, labels});
+        Shard shard = new Shard(0, ids, List.of(ColumnSpec.of("features", d), ColumnSpec.of("label", 1),
+                ColumnSpec.of("weight", 1)), new float[][]{features, labels, weights});
         Batch batch = new Batch(shard, positions);
+        for (String weightColumn : new String[]{null, "weight"}) {
+            compare(batch, shape, k, n, weightColumn);
+        }
+    }
 
-        ClassifierFactory fast = new ClassifierFactory(new ClassifierModelConfig("lenet5", null, "fast"), shape, k, 5);
-        ClassifierFactory dl4j = new ClassifierFactory(new ClassifierModelConfig("lenet5", null, "dl4j"), shape, k, 5);
+    static void compare(Batch batch, ImageShape shape, int k, int n, String weightColumn) {
+        double scale = weightColumn == null ? 1 : 0.7;
+        ClassifierFactory fast = new ClassifierFactory(new ClassifierModelConfig("lenet5", null, "fast"), shape, k, 5,
+                weightColumn, scale);
+        ClassifierFactory dl4j = new ClassifierFactory(new ClassifierModelConfig("lenet5", null, "dl4j"), shape, k, 5,
+                weightColumn, scale);
         try (Trainable a = fast.create(); Trainable b = dl4j.create()) {
             assertInstanceOf(FastLeNet5Trainable.class, a);
             assertEquals(61_706, a.numParams());
@@ -53,10 +66,10 @@ class FastLeNet5TrainableTest {
             StepContext ctx = StepContext.standalone(0, 0, AlgorithmState.NONE, batch, n);
             double la = a.computeGradient(batch, ctx).lossSum();
             double lb = b.computeGradient(batch, ctx).lossSum();
-            assertEquals(lb, la, 1e-4 * Math.abs(lb));
+            assertEquals(lb, la, 1e-4 * Math.abs(lb), "loss sum, weights " + weightColumn);
             INDArray ga = a.gradient(), gb = b.gradient();
             double rel = ga.sub(gb).norm2Number().doubleValue() / gb.norm2Number().doubleValue();
-            assertTrue(rel < 1e-4, "relative gradient difference " + rel);
+            assertTrue(rel < 1e-4, "relative gradient difference " + rel + ", weights " + weightColumn);
             assertEquals(b.layout(), a.layout());
         }
     }

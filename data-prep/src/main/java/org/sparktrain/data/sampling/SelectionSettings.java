@@ -1,0 +1,108 @@
+package org.sparktrain.data.sampling;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Settings of a data selection (the {@code selection} section of the {@code select} job's config). Every failure
+ * message starts with the field name, so the config loader can prefix the section ({@code selection.m: ...}).
+ *
+ * @param method        {@code sensitivity} (clustering-based sensitivity sampling, Axiotis et al., ICML 2024) or
+ *                      {@code uniform} (every record with probability 1/n, the baseline); default sensitivity
+ * @param k             number of k-means clusters, 1..n; default min(100, n)
+ * @param m             number of i.i.d. draws (with replacement); exactly one of m and fraction
+ * @param fraction      m as a fraction of the n records, in (0, 1]: m = max(1, round(fraction * n))
+ * @param lambda        λ >= 0, the weight of the distance term: v(x) = ℓ(A(x)) + λ‖e_x - e_A(x)‖^z; default 1
+ * @param z             z > 0, the Hölder exponent of the distance term; default 2 (the k-means case)
+ * @param embedding     {@code raw} (the features), {@code pca} (Spark MLlib PCA of the features) or {@code model}
+ *                      (the penultimate layer of the trained model); default model when a model is given, else raw
+ * @param pcaDimensions output dimension of {@code pca}; default 50 (at most the feature count)
+ * @param normalize     scale every embedding to unit L2 norm before clustering (puts ‖·‖^z on a fixed scale, see
+ *                      the spec's pitfalls); default true
+ * @param seed          seed of k-means and of the draws; default 1
+ * @param maxIterations k-means iterations; default 20
+ */
+public record SelectionSettings(String method, Integer k, Long m, Double fraction, Double lambda, Double z,
+                               String embedding, Integer pcaDimensions, Boolean normalize, Long seed,
+                               Integer maxIterations) implements Serializable {
+    public static final String SENSITIVITY = "sensitivity";
+    public static final String UNIFORM = "uniform";
+    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM);
+    public static final String RAW = "raw";
+    public static final String PCA = "pca";
+    public static final String MODEL = "model";
+    public static final List<String> EMBEDDINGS = List.of(RAW, PCA, MODEL);
+    /** Cluster count used when {@code k} is not set (capped at n). */
+    public static final int DEFAULT_K = 100;
+
+    public SelectionSettings {
+        method = method == null ? SENSITIVITY : method;
+        require(METHODS.contains(method), "method: must be one of " + METHODS + ", got '" + method + "'");
+        require(k == null || k >= 1, "k: must be at least 1, got " + k);
+        require(m == null || fraction == null, "m, fraction: give one of them, not both (m = " + m + ", fraction = "
+                + fraction + ")");
+        require(m != null || fraction != null, "m: is required (the number of draws; or set fraction, e.g. 0.1)");
+        require(m == null || m > 0, "m: must be positive, got " + m);
+        require(fraction == null || (fraction > 0 && fraction <= 1), "fraction: must be in (0, 1], got " + fraction);
+        lambda = lambda == null ? 1.0 : lambda;
+        require(lambda >= 0 && Double.isFinite(lambda), "lambda: must be a finite number >= 0, got " + lambda);
+        z = z == null ? 2.0 : z;
+        require(z > 0 && Double.isFinite(z), "z: must be a positive finite number, got " + z);
+        require(embedding == null || EMBEDDINGS.contains(embedding),
+                "embedding: must be one of " + EMBEDDINGS + ", got '" + embedding + "'");
+        pcaDimensions = pcaDimensions == null ? 50 : pcaDimensions;
+        require(pcaDimensions >= 1, "pcaDimensions: must be at least 1, got " + pcaDimensions);
+        normalize = normalize == null || normalize;
+        seed = seed == null ? 1L : seed;
+        maxIterations = maxIterations == null ? 20 : maxIterations;
+        require(maxIterations >= 1, "maxIterations: must be at least 1, got " + maxIterations);
+    }
+
+    /** Sensitivity sampling of m draws with the defaults for everything else. */
+    public static SelectionSettings sensitivity(int k, long m, double lambda, String embedding, long seed) {
+        return new SelectionSettings(SENSITIVITY, k, m, null, lambda, null, embedding, null, null, seed, null);
+    }
+
+    /** The number of draws for a population of {@code n} records. */
+    public long draws(long n) {
+        return m != null ? m : Math.max(1, Math.round(fraction * n));
+    }
+
+    /** The cluster count for a population of {@code n} records; an explicit k above n is an error. */
+    public int clusters(long n) {
+        if (k == null) {
+            return (int) Math.min(DEFAULT_K, n);
+        }
+        if (k > n) {
+            throw new IllegalArgumentException("k: " + k + " clusters for only " + n + " records (k must be <= n)");
+        }
+        return k;
+    }
+
+    /** The embedding to use: the configured one, else {@code model} when a model is given, else {@code raw}. */
+    public String embeddingFor(boolean hasModel) {
+        if (embedding == null) {
+            return hasModel ? MODEL : RAW;
+        }
+        if (MODEL.equals(embedding) && !hasModel) {
+            throw new IllegalArgumentException("embedding: 'model' needs a trained model (set model to a run directory)");
+        }
+        return embedding;
+    }
+
+    public SelectionSettings withSeed(long newSeed) {
+        return new SelectionSettings(method, k, m, fraction, lambda, z, embedding, pcaDimensions, normalize, newSeed,
+                maxIterations);
+    }
+
+    public SelectionSettings withMethod(String newMethod) {
+        return new SelectionSettings(newMethod, k, m, fraction, lambda, z, embedding, pcaDimensions, normalize, seed,
+                maxIterations);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

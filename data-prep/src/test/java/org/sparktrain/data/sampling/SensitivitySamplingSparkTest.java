@@ -1,0 +1,346 @@
+package org.sparktrain.data.sampling;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.DatasetDescription;
+import org.sparktrain.data.DatasetManifest;
+import org.sparktrain.data.LabeledFeatures;
+import org.sparktrain.data.LocalSpark;
+import org.sparktrain.data.PreparedDataset;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sensitivity sampling end to end on tiny prepared datasets whose clusters, representatives and masses are known by
+ * hand; unbiasedness of the weighted estimator over many seeds; determinism; bad settings.
+ */
+class SensitivitySamplingSparkTest {
+    /**
+     * Two clusters in 2-D, ids 0..5 in this order: A = (0,0), (1,0), (-1,0) with center (0,0) = record 0;
+     * B = (10,10), (10,12), (10,8) with center (10,10) = record 3.
+     */
+    private static final float[][] TINY = {{0, 0}, {1, 0}, {-1, 0}, {10, 10}, {10, 12}, {10, 8}};
+    private static final int[] TINY_LABELS = {0, 0, 1, 1, 1, 0};
+    private static SparkSession spark;
+    @TempDir
+    static Path shared;
+    private static String tiny;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start("SensitivitySamplingSparkTest");
+        tiny = write(shared, "tiny", TINY, TINY_LABELS);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** ℓ(x) = 0.5 + 0.1·(x0 + x1) + label: 0.5 at record 0, 3.5 at record 3; embeds as the identity. */
+    static final class LinearLoss implements SelectionModel {
+        @Override
+        public float[][] embed(float[][] features) {
+            return features;
+        }
+
+        @Override
+        public double[] losses(float[][] features, double[] labels) {
+            double[] l = new double[features.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = 0.5 + 0.1 * (features[i][0] + features[i][1]) + labels[i];
+            }
+            return l;
+        }
+
+        @Override
+        public String description() {
+            return "linear test loss";
+        }
+    }
+
+    private static String write(Path dir, String name, float[][] x, int[] labels) {
+        List<LabeledFeatures> train = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            train.add(new LabeledFeatures(x[i], labels[i]));
+        }
+        List<LabeledFeatures> test = List.of(new LabeledFeatures(new float[x[0].length], 1));
+        String path = dir.resolve(name).toString();
+        PreparedDataset.write(spark, path, DatasetDescription.table(name, false, x[0].length).withNumClasses(2),
+                train.iterator(), test.iterator());
+        return path;
+    }
+
+    private static SelectionSettings settings(int k, long m, double lambda, double z, String embedding, long seed) {
+        return new SelectionSettings("sensitivity", k, m, null, lambda, z, embedding, null, false, seed, null);
+    }
+
+    /** id -> row of the selection's train split. */
+    private static Map<Long, Row> rows(String path) {
+        Map<Long, Row> out = new TreeMap<>();
+        for (Row r : spark.read().parquet(path + "/train").collectAsList()) {
+            out.put(r.getLong(r.fieldIndex("id")), r);
+        }
+        return out;
+    }
+
+    /** Multiplicities by an independent walk over the id-ordered masses with the same sorted draws. */
+    private static int[] expectedMultiplicities(double[] v, long m, double total, long seed) {
+        double[] u = InverseCdfSampler.draws(m, total, seed);
+        int[] counts = new int[v.length];
+        for (double x : u) {
+            double c = 0;
+            for (int i = 0; i < v.length; i++) {
+                if (x >= c && x < c + v[i]) {
+                    counts[i]++;
+                    break;
+                }
+                c += v[i];
+            }
+        }
+        return counts;
+    }
+
+    private void checkAgainstHand(String out, SelectionResult result, double[] v, long m, long seed) {
+        double z = 0;
+        for (double x : v) {
+            z += x;
+        }
+        assertEquals(z, result.totalMass(), 1e-12);
+        int[] expected = expectedMultiplicities(v, m, result.totalMass(), seed);
+        Map<Long, Row> rows = rows(out);
+        long draws = 0;
+        for (int i = 0; i < v.length; i++) {
+            Row r = rows.get((long) i);
+            if (expected[i] == 0) {
+                assertTrue(r == null, "record " + i + " was not drawn");
+                continue;
+            }
+            double p = v[i] / z;
+            int mult = r.getInt(r.fieldIndex("multiplicity"));
+            assertEquals(expected[i], mult, "multiplicity of record " + i);
+            assertEquals(p, r.getDouble(r.fieldIndex("probability")), 1e-12, "p of record " + i);
+            assertEquals(mult / (m * p), r.getDouble(r.fieldIndex("weight")), 1e-9, "weight of record " + i);
+            draws += mult;
+        }
+        assertEquals(m, draws);
+    }
+
+    @Test
+    void probabilitiesAndWeightsMatchAHandComputationOnTwoKnownClusters() throws Exception {
+        String source = tiny;
+        String out = dir.resolve("selected").toString();
+        long m = 2000;
+        SelectionResult r = SensitivitySampling.select(spark, source, out, settings(2, m, 0.25, 2, "raw", 7),
+                new LinearLoss());
+        // representatives 0 and 3 with losses 0.5 and 3.5; squared distances 0,1,1 and 0,4,4; λ = 0.25
+        assertEquals(2, r.clusters().size());
+        Map<Long, Double> repLoss = new HashMap<>();
+        r.clusters().forEach(c -> repLoss.put(c.representative(), c.representativeLoss()));
+        assertEquals(Map.of(0L, 0.5, 3L, 3.5), repLoss);
+        // k-means cost: squared distances to the centers (0,0) and (10,10)
+        assertEquals(0 + 1 + 1 + 0 + 4 + 4, r.kmeansCost(), 1e-9);
+        double[] v = {0.5, 0.75, 0.75, 3.5, 4.5, 4.5};
+        checkAgainstHand(out, r, v, m, 7);
+        // frequencies follow p: every multiplicity within 4 standard deviations of m·p
+        Map<Long, Row> rows = rows(out);
+        for (int i = 0; i < v.length; i++) {
+            double p = v[i] / 14.5;
+            int mult = rows.get((long) i).getInt(rows.get((long) i).fieldIndex("multiplicity"));
+            assertEquals(m * p, mult, 4 * Math.sqrt(m * p * (1 - p)), "record " + i);
+        }
+
+        DatasetManifest manifest = PreparedDataset.readManifest(out, spark.sparkContext().hadoopConfiguration());
+        assertEquals("tiny-sensitivity", manifest.name());
+        assertEquals(6, manifest.split("train").count());
+        assertEquals(1, manifest.split("test").count());
+        assertEquals("6", manifest.properties().get(SensitivitySampling.POPULATION_SIZE));
+        assertEquals("2000", manifest.properties().get("selection.m"));
+        assertEquals("0.25", manifest.properties().get("selection.lambda"));
+        assertEquals("2", manifest.properties().get("selection.k"));
+        assertEquals("7", manifest.properties().get("selection.seed"));
+        assertEquals("raw", manifest.properties().get("selection.embedding"));
+        assertEquals(1, PreparedDataset.readSplit(spark, out, "test").count());
+        assertTrue(Files.exists(dir.resolve("selected").resolve(SensitivitySampling.SUMMARY_FILE)));
+    }
+
+    @Test
+    void zOneUsesPlainDistancesAndNoModelGivesDistanceOnlySampling() {
+        String source = tiny;
+        String out = dir.resolve("z1").toString();
+        SelectionResult r = SensitivitySampling.select(spark, source, out, settings(2, 500, 0.25, 1, "raw", 3),
+                new LinearLoss());
+        // distances 0,1,1 and 0,2,2
+        checkAgainstHand(out, r, new double[]{0.5, 0.75, 0.75, 3.5, 4.0, 4.0}, 500, 3);
+
+        String noModel = dir.resolve("nomodel").toString();
+        SelectionResult d = SensitivitySampling.select(spark, source, noModel, settings(2, 500, 0.25, 2, null, 3),
+                null);
+        // ℓ̂ ≡ 0: v = λ·dist², the representatives have mass 0 and are never drawn
+        checkAgainstHand(noModel, d, new double[]{0, 0.25, 0.25, 0, 1, 1}, 500, 3);
+        assertEquals(4, rows(noModel).size());
+    }
+
+    @Test
+    void uniformSamplingHasProbabilityOneOverN() {
+        String source = tiny;
+        String out = dir.resolve("uniform").toString();
+        SelectionSettings s = new SelectionSettings("uniform", null, 300L, null, null, null, null, null, null, 11L, null);
+        SelectionResult r = SensitivitySampling.select(spark, source, out, s, null);
+        assertEquals("uniform", r.method());
+        checkAgainstHand(out, r, new double[]{1, 1, 1, 1, 1, 1}, 300, 11);
+    }
+
+    @Test
+    void sameSeedGivesTheSameSelectionAndAnotherSeedAnotherOne() {
+        String source = tiny;
+        SelectionSettings s = settings(2, 50, 0.25, 2, "raw", 5);
+        SensitivitySampling.select(spark, source, dir.resolve("a").toString(), s, new LinearLoss());
+        SensitivitySampling.select(spark, source, dir.resolve("b").toString(), s, new LinearLoss());
+        Map<Long, Integer> a = multiplicities(dir.resolve("a").toString());
+        assertEquals(a, multiplicities(dir.resolve("b").toString()));
+        // another seed draws another multiset of the same masses
+        double[] v = {0.5, 0.75, 0.75, 3.5, 4.5, 4.5};
+        int[] other = expectedMultiplicities(v, 50, 14.5, 6);
+        Map<Long, Integer> b = new TreeMap<>();
+        for (int i = 0; i < other.length; i++) {
+            if (other[i] > 0) {
+                b.put((long) i, other[i]);
+            }
+        }
+        assertNotEquals(a, b);
+    }
+
+    private static Map<Long, Integer> multiplicities(String path) {
+        Map<Long, Integer> out = new TreeMap<>();
+        rows(path).forEach((id, r) -> out.put(id, r.getInt(r.fieldIndex("multiplicity"))));
+        return out;
+    }
+
+    /**
+     * The weighted sample estimate Σ_S w(x)·ℓ(x) is unbiased for L = Σ_x ℓ(x): over R seeds its mean is within
+     * 4 standard errors of L, where one estimate's variance is (Σ_x ℓ(x)²/p(x) − L²)/m (m i.i.d. draws). The spread
+     * of the estimates matches that variance too (i.i.d. draws with replacement).
+     */
+    @Test
+    void weightedSampleLossIsAnUnbiasedEstimateOfTheFullLoss() {
+        int n = 240;
+        Random rng = new Random(42);
+        float[][] x = new float[n][2];
+        int[] labels = new int[n];
+        double[][] means = {{0, 0}, {6, 0}, {0, 6}};
+        for (int i = 0; i < n; i++) {
+            x[i][0] = (float) (means[i % 3][0] + rng.nextGaussian());
+            x[i][1] = (float) (means[i % 3][1] + rng.nextGaussian());
+            labels[i] = rng.nextInt(2);
+        }
+        String source = write(dir, "blobs", x, labels);
+        SelectionSettings s = settings(3, 30, 0.5, 2, "raw", 1);
+        SelectionModel model = new LinearLoss();
+        double[] loss = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = labels[i];
+        }
+        double[] l = model.losses(x, y);
+        double full = 0;
+        for (int i = 0; i < n; i++) {
+            loss[i] = Math.abs(l[i]); // ℓ >= 0 on this data; abs keeps the check honest if it were not
+            full += loss[i];
+        }
+        Dataset<Row> records = PreparedDataset.readSplit(spark, source, "train");
+        SensitivityScores scores = SensitivityScores.compute(records, 3, s, "raw", 2, model);
+        try {
+            InverseCdfSampler.PartitionMass masses = InverseCdfSampler.masses(scores.scored());
+            double total = masses.total();
+            double[] p = new double[n];
+            scores.scored().collect().forEach(r -> p[(int) r.id()] = r.mass() / total);
+            double var = -full * full;
+            for (int i = 0; i < n; i++) {
+                var += loss[i] * loss[i] / p[i];
+            }
+            var /= s.m();
+            double[] mass = new double[n];
+            scores.scored().collect().forEach(r -> mass[(int) r.id()] = r.mass());
+            // the distributed sampler draws exactly what the sequential walk over the id-ordered masses draws
+            for (long seed = 1; seed <= 3; seed++) {
+                int[] expected = InverseCdfSampler.multiplicities(mass, InverseCdfSampler.draws(s.m(), total, seed));
+                int[] actual = new int[n];
+                for (Row r : SensitivitySampling.drawnRows(spark, scores.scored(), masses, s.m(), seed).collectAsList()) {
+                    actual[(int) r.getLong(0)] = r.getInt(2);
+                    assertEquals(r.getInt(2) / (s.m() * p[(int) r.getLong(0)]), r.getDouble(1), 1e-9);
+                }
+                assertArrayEquals(expected, actual, "seed " + seed);
+            }
+            int seeds = 4000;
+            double sum = 0;
+            double sumSq = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                int[] mult = InverseCdfSampler.multiplicities(mass, InverseCdfSampler.draws(s.m(), total, seed));
+                double estimate = 0;
+                for (int i = 0; i < n; i++) {
+                    estimate += mult[i] / (s.m() * p[i]) * loss[i];
+                }
+                sum += estimate;
+                sumSq += estimate * estimate;
+            }
+            double mean = sum / seeds;
+            double sampleVar = (sumSq - seeds * mean * mean) / (seeds - 1);
+            assertEquals(full, mean, 4 * Math.sqrt(var / seeds), "mean of " + seeds + " estimates vs L = " + full);
+            // relative standard error of a sample variance of 4000 values: about sqrt(2/4000) ~ 0.02 (plus kurtosis)
+            assertEquals(1.0, sampleVar / var, 0.15, "variance " + sampleVar + " vs " + var);
+        } finally {
+            scores.release();
+        }
+    }
+
+    @Test
+    void badSettingsFailWithClearMessages() {
+        IllegalArgumentException m0 = assertThrows(IllegalArgumentException.class, () -> settings(2, 0, 1, 2, "raw", 1));
+        assertEquals("m: must be positive, got 0", m0.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings(2, -3, 1, 2, "raw", 1));
+        IllegalArgumentException noM = assertThrows(IllegalArgumentException.class,
+                () -> new SelectionSettings(null, 2, null, null, null, null, null, null, null, null, null));
+        assertTrue(noM.getMessage().startsWith("m: is required"), noM.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> settings(2, 5, -1, 2, "raw", 1))
+                .getMessage().startsWith("lambda:"));
+
+        String source = tiny;
+        BadInputException k = assertThrows(BadInputException.class, () -> SensitivitySampling.select(spark, source,
+                dir.resolve("k").toString(), settings(7, 5, 1, 2, "raw", 1), null));
+        assertTrue(k.getMessage().startsWith("selection.k: 7 clusters for only 6 records (k must be <= n) in "),
+                k.getMessage());
+        assertTrue(Files.notExists(dir.resolve("k")));
+
+        BadInputException missing = assertThrows(BadInputException.class, () -> SensitivitySampling.select(spark,
+                dir.resolve("nothing-here").toString(), dir.resolve("x").toString(), settings(2, 5, 1, 2, "raw", 1),
+                null));
+        assertTrue(missing.getMessage().contains("nothing-here has no manifest.json"), missing.getMessage());
+
+        BadInputException noModel = assertThrows(BadInputException.class, () -> SensitivitySampling.select(spark,
+                source, dir.resolve("y").toString(), settings(2, 5, 1, 2, "model", 1), null));
+        assertTrue(noModel.getMessage().startsWith("selection.embedding: 'model' needs a trained model"),
+                noModel.getMessage());
+    }
+}
