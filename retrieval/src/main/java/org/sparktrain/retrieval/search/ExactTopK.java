@@ -3,6 +3,13 @@ package org.sparktrain.retrieval.search;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import org.sparktrain.retrieval.eval.Run;
+import org.sparktrain.retrieval.eval.ScoredDoc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -88,6 +95,21 @@ public final class ExactTopK {
      * @param scores [query][rank] inner product
      */
     public record Result(long[][] rows, double[][] scores) {
+        /** This result as a {@link Run}: query i gets id {@code queryIds.get(i)}, corpus row r id {@code docIds.get(r)}. */
+        public Run toRun(List<String> queryIds, List<String> docIds) {
+            if (queryIds.size() != rows.length) {
+                throw new IllegalArgumentException(queryIds.size() + " query ids for " + rows.length + " queries");
+            }
+            Map<String, List<ScoredDoc>> m = new LinkedHashMap<>();
+            for (int q = 0; q < rows.length; q++) {
+                List<ScoredDoc> hits = new ArrayList<>(rows[q].length);
+                for (int i = 0; i < rows[q].length; i++) {
+                    hits.add(new ScoredDoc(docIds.get((int) rows[q][i]), scores[q][i]));
+                }
+                m.put(queryIds.get(q), hits);
+            }
+            return Run.of(m);
+        }
     }
 
     private record Hit(long row, double score) {
