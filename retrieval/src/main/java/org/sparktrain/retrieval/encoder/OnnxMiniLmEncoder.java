@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code maxLength} tokens including [CLS] and [SEP] (sentence-transformers uses 256 for this model). Not thread-safe
  * for concurrent {@link #close()}; {@link #encode} may be called from several threads (ONNX Runtime sessions are).
  */
-public final class OnnxMiniLmEncoder implements AutoCloseable {
+public final class OnnxMiniLmEncoder implements TextEncoder {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final WordPieceTokenizer tokenizer;
@@ -69,6 +69,16 @@ public final class OnnxMiniLmEncoder implements AutoCloseable {
         }
     }
 
+    /** A serialisable factory that loads the encoder where it runs (e.g. on a Spark executor). */
+    public static TextEncoder.Factory factory(int maxLength, int intraOpThreads) {
+        return () -> load(maxLength, intraOpThreads);
+    }
+
+    @Override
+    public int dimension() {
+        return MiniLmFiles.DIMENSION;
+    }
+
     /** The tokenizer in use. */
     public WordPieceTokenizer tokenizer() {
         return tokenizer;
@@ -80,6 +90,7 @@ public final class OnnxMiniLmEncoder implements AutoCloseable {
     }
 
     /** L2-normalised sentence embeddings, one row of 384 floats per text, in input order. */
+    @Override
     public float[][] encode(List<String> texts) {
         int[][] ids = new int[texts.size()][];
         for (int i = 0; i < ids.length; i++) {
