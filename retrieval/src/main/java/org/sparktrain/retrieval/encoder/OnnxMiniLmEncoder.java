@@ -24,8 +24,8 @@ import java.util.Map;
  * </pre>
  *
  * This is the check for the SameDiff re-implementation and the "MiniLM zero-shot" baseline. Sequences are cut at
- * {@code maxLength} tokens including [CLS] and [SEP] (sentence-transformers uses 256 for this model). Not thread-safe
- * for concurrent {@link #close()}; {@link #encode} may be called from several threads (ONNX Runtime sessions are).
+ * {@code maxLength} tokens including [CLS] and [SEP] (sentence-transformers uses 256 for this model).
+ * {@link #encode} may be called from several threads (an ONNX Runtime session is thread-safe for {@code run}).
  */
 public final class OnnxMiniLmEncoder implements TextEncoder {
     private final OrtEnvironment env;

@@ -44,7 +44,7 @@ public final class RetrievalMetrics {
         this.minRelevance = minRelevance;
     }
 
-    /** The metrics of one query (0 for every metric when {@code ranking} is empty). */
+    /** MRR@k of one query: 1/r of the first relevant document with r &le; k, else 0 (also for an empty ranking). */
     public double reciprocalRank(String queryId, List<ScoredDoc> ranking, int k) {
         int n = Math.min(k, ranking.size());
         for (int r = 1; r <= n; r++) {

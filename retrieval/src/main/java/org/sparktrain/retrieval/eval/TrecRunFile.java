@@ -3,7 +3,6 @@ package org.sparktrain.retrieval.eval;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -101,8 +100,6 @@ public final class TrecRunFile {
                 }
                 byQuery.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new ScoredDoc(f[2], score));
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
         return Run.of(byQuery);
     }

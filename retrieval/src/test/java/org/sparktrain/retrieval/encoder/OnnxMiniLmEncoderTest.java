@@ -36,9 +36,11 @@ class OnnxMiniLmEncoderTest {
         for (float[] v : e) {
             assertEquals(1.0, dot(v, v), 1e-5, "embeddings are L2-normalised");
         }
-        assertEquals(0.6660, dot(e[0], e[1]), 6e-4);
-        assertEquals(0.1046, dot(e[0], e[2]), 6e-4);
-        assertEquals(0.1411, dot(e[1], e[2]), 6e-4);
+        System.out.printf("MiniLM similarities: %.6f %.6f %.6f (documented 0.6660 0.1046 0.1411)%n",
+                dot(e[0], e[1]), dot(e[0], e[2]), dot(e[1], e[2]));
+        assertEquals(0.6660, dot(e[0], e[1]), 1e-4);
+        assertEquals(0.1046, dot(e[0], e[2]), 1e-4);
+        assertEquals(0.1411, dot(e[1], e[2]), 1e-4);
     }
 
     @Test
