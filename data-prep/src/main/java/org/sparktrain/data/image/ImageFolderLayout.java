@@ -32,9 +32,10 @@ import java.util.NoSuchElementException;
  * <p>Anything else is bad input, handled by the {@link BadRecords} policy: a file directly in the root or in a split
  * folder, a folder next to {@code train} that is not a test split folder, a folder inside a class folder
  * ({@link BadRecords#UNKNOWN_LAYOUT}), a file of another type ({@link BadRecords#UNSUPPORTED_FILE}), a test class
- * folder that the train split lacks ({@link BadRecords#UNKNOWN_CLASS}, one per file in it). A missing root or no
- * class folder at all always fails. Layout problems above the class folders are found by {@link #scan}, before any
- * image is decoded; the content of class folders is listed lazily, one class at a time.
+ * folder that the train split lacks ({@link BadRecords#UNKNOWN_CLASS}, one per file in it). A missing root, no
+ * class folder at all, or a test split folder ({@code val/}, ...) without {@code train/} always fails. Layout
+ * problems above the class folders are found by {@link #scan}, before any image is decoded; the content of class
+ * folders is listed lazily, one class at a time.
  */
 public final class ImageFolderLayout {
     /** Names of the test split folder, in order of preference. */
@@ -71,6 +72,15 @@ public final class ImageFolderLayout {
             boolean split = top.stream().anyMatch(s -> s.isDirectory() && s.getPath().getName().equals(TRAIN_FOLDER));
             Path trainDir = root;
             Path testDir = null;
+            if (!split) {
+                for (FileStatus s : top) {
+                    if (s.isDirectory() && TEST_FOLDERS.contains(s.getPath().getName())) {
+                        throw new BadInputException("image folder " + root + " has a test split folder "
+                                + s.getPath().getName() + "/ but no train/ folder (expected <root>/<class>/<image> or "
+                                + "<root>/train/<class>/<image> with an optional <root>/val/<class>/<image>)");
+                    }
+                }
+            }
             if (split) {
                 trainDir = new Path(root, TRAIN_FOLDER);
                 for (String t : TEST_FOLDERS) {

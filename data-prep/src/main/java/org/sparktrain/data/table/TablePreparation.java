@@ -138,9 +138,9 @@ public final class TablePreparation implements Preparation {
             }
         }
         boolean regression = task == TableTask.REGRESSION;
+        // the settings as given ("auto", "inferred"), so a rerun with the same config recognises this output; the
+        // resolved task and dimension are the manifest's kind and featureShape
         Map<String, String> props = settings();
-        props.put("task", task.id());
-        props.put("numFeatures", Integer.toString(dim));
         DatasetDescription description = DatasetDescription.table(name, regression, dim)
                 .withFeatureNames(featureNames)
                 .withClassNames(classes == null ? null : classes.names())

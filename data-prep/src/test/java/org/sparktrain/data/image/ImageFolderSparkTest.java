@@ -241,6 +241,11 @@ class ImageFolderSparkTest {
                 dir.resolve("loose").toString(), null, 6, 6, false, 1, BadRecords.failFast())
                 .prepare(spark, dir.resolve("o").toString()));
         assertTrue(e2.getMessage().contains("loose/a.png: file outside a class folder"), e2.getMessage());
+        write(dir.resolve("valonly/val/cat/a.png"), image(1), "png");
+        BadInputException e3 = assertThrows(BadInputException.class, () -> new ImageFolderPreparation(
+                dir.resolve("valonly").toString(), null, 6, 6, false, 1, BadRecords.skipAll())
+                .prepare(spark, dir.resolve("o").toString()));
+        assertTrue(e3.getMessage().contains("has a test split folder val/ but no train/ folder"), e3.getMessage());
         assertFalse(Files.exists(dir.resolve("o")));
     }
 }

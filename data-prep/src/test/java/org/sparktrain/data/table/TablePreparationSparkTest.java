@@ -76,7 +76,7 @@ class TablePreparationSparkTest {
                 null), BadRecords.failFast()).prepare(spark, out);
         assertEquals(DatasetManifest.TABLE_REGRESSION, m.kind());
         assertEquals(List.of(4), m.featureShape());
-        assertEquals("4", m.properties().get("numFeatures"));
+        assertEquals("inferred", m.properties().get("numFeatures")); // the setting; the value is the featureShape
         assertEquals(List.of("0|1.5|2.0,0.0,0.0,-1.0", "1|-0.25|0.0,3.0,0.0,0.0"), rows(out, "train"));
     }
 

@@ -180,4 +180,36 @@ class PrepareSourcesCliSparkTest {
         assertTrue(missing.err().contains("no-beir/corpus.jsonl"), missing.err());
         assertFalse(Files.exists(dir.resolve("x")));
     }
+
+    @Test
+    void msmarcoFromYamlAndCsvFromSetOptions() throws IOException {
+        Path mm = Files.createDirectories(dir.resolve("mm"));
+        Files.writeString(mm.resolve("collection.tsv"), "0\tzero\n1\tone\n");
+        Files.writeString(mm.resolve("queries.train.tsv"), "5\twhich one\n");
+        Files.writeString(mm.resolve("queries.dev.tsv"), "6\tunjudged\n");
+        Files.writeString(mm.resolve("qrels.train.tsv"), "5\t0\t1\t1\n");
+        Path out = dir.resolve("mm-out");
+        Path yaml = Files.writeString(dir.resolve("mm.yaml"), String.join("\n", "source: msmarco", "dir: " + mm,
+                "text:", "  queries: [queries.train.tsv, queries.dev.tsv]", "  qrels: [qrels.train.tsv]",
+                "  judgedQueriesOnly: true", "output: " + out, ""));
+        Result r = cli("prepare", "--config", yaml.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = manifest(out);
+        assertEquals(2, m.at("/tables/corpus").asInt());
+        assertEquals(1, m.at("/tables/queries").asInt());
+        assertEquals(1, m.at("/tables/qrels").asInt());
+        assertEquals("1", m.at("/properties/queriesWithoutJudgments").asText());
+
+        Path csv = Files.writeString(dir.resolve("t.csv"), "a;b;y\n1;2;no\n3;4;yes\n5;6;no\n");
+        Path csvOut = dir.resolve("csv-out");
+        Result c = cli("prepare", "--set", "source=csv", "--set", "table.train=" + csv, "--set",
+                "table.task=classification", "--set", "table.labelColumn=y", "--set", "table.delimiter=;", "--set",
+                "classNames=['yes', 'no']", "--set", "output=" + csvOut); // quoted: YAML reads bare yes/no as booleans
+        assertEquals(0, c.code(), c.err());
+        JsonNode t = manifest(csvOut);
+        assertEquals("table-classification", t.get("kind").asText());
+        assertEquals("[\"a\",\"b\"]", t.get("featureNames").toString());
+        assertEquals("[\"yes\",\"no\"]", t.get("classNames").toString());
+        assertEquals("[1,2]", t.at("/splits/train/classHistogram").toString());
+    }
 }
