@@ -1,0 +1,183 @@
+package org.sparktrain.jobs.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparktrain.cli.SparktrainCli;
+import org.sparktrain.data.DatasetManifest;
+import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.testing.IdxFiles;
+import org.sparktrain.testing.SharedSpark;
+import org.sparktrain.zoo.ClassifierModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code prepare -> train-classifier -> select (model loss + model embedding) -> train-classifier on the weighted
+ * selection} through the CLI, with the selection's masses checked against an independent computation of the MLP's
+ * penultimate layer and cross-entropy; bad selection configs exit 2 naming the key.
+ */
+@ExtendWith(SharedSpark.class)
+class SelectJobSparkTest {
+    @TempDir
+    static Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SparktrainCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void data(SparkSession spark) throws IOException {
+        IdxFiles.write(dir.resolve("idx"), 120, 40, 6, 3, 1);
+        Result p = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("idx"), "--set", "name=stripes",
+                "--set", "output=" + dir.resolve("data"));
+        assertEquals(0, p.code(), p.err());
+    }
+
+    /** ReLU(x·W0 + b0), the hidden layer of a one-hidden-layer MLP, from DL4J's parameter table by hand. */
+    static double[] hidden(MultiLayerNetwork net, float[] x) {
+        INDArray w = net.getParam("0_W");
+        INDArray b = net.getParam("0_b");
+        double[] h = new double[(int) w.size(1)];
+        for (int j = 0; j < h.length; j++) {
+            double s = b.getDouble(0, j);
+            for (int i = 0; i < x.length; i++) {
+                s += x[i] * w.getDouble(i, j);
+            }
+            h[j] = Math.max(0, s);
+        }
+        return h;
+    }
+
+    @Test
+    void selectWithAModelThenTrainOnTheWeightedSelection(SparkSession spark) throws Exception {
+        Result t = cli("train-classifier", "--run-id", "base", "--set", "output=" + dir.resolve("runs"),
+                "--set", "data.dataset=" + dir.resolve("data"), "--set", "model.type=mlp", "--set", "model.hidden=[8]",
+                "--set", "engine.workers=1", "--set", "engine.epochs=1", "--set", "engine.batchSize=20");
+        assertEquals(0, t.code(), t.err());
+
+        double lambda = 0.5;
+        Result s = cli("select", "--run-id", "sel", "--set", "data.dataset=" + dir.resolve("data"),
+                "--set", "model=" + dir.resolve("runs/base"), "--set", "output=" + dir.resolve("selected"),
+                "--set", "selection.k=4", "--set", "selection.m=60", "--set", "selection.lambda=" + lambda,
+                "--set", "selection.embedding=model", "--set", "selection.normalize=false", "--set", "selection.seed=3");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("sensitivity selection of"), s.out());
+
+        DatasetManifest manifest = PreparedDataset.readManifest(dir.resolve("selected").toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertEquals("120", manifest.properties().get("selection.populationSize"));
+        assertEquals("model", manifest.properties().get("selection.embedding"));
+        assertTrue(manifest.properties().get("selection.model").startsWith("mlp [8] classifier at "));
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("selected/selection.json").toFile());
+        double total = summary.get("totalMass").asDouble();
+
+        // independent computation: rep losses −ln softmax(x)_y and masses L_c + λ‖h(x) − h(rep_c)‖²
+        ClassifierModel model = ClassifierModel.load(dir.resolve("runs/base/model"));
+        Map<Long, Row> all = new HashMap<>();
+        for (Row r : PreparedDataset.readSplit(spark, dir.resolve("data").toString(), "train").collectAsList()) {
+            all.put(r.getLong(0), r);
+        }
+        Map<Integer, Long> rep = new HashMap<>();
+        Map<Integer, Double> repLoss = new HashMap<>();
+        for (JsonNode c : summary.get("clusters")) {
+            Row r = all.get(c.get("representative").asLong());
+            float[] x = features(r);
+            double ce = -Math.log(model.probabilities(x)[r.getInt(2)]);
+            assertEquals(ce, c.get("representativeLoss").asDouble(), 1e-5, "loss at representative " + r.getLong(0));
+            rep.put(c.get("cluster").asInt(), r.getLong(0));
+            repLoss.put(c.get("cluster").asInt(), ce);
+        }
+        List<Row> selected = spark.read().parquet(dir.resolve("selected/train").toString()).collectAsList();
+        long draws = 0;
+        for (Row r : selected) {
+            int cluster = r.getInt(r.fieldIndex("cluster"));
+            double[] h = hidden(model.network(), features(r));
+            double[] hr = hidden(model.network(), features(all.get(rep.get(cluster))));
+            double sq = 0;
+            for (int j = 0; j < h.length; j++) {
+                sq += (h[j] - hr[j]) * (h[j] - hr[j]);
+            }
+            double v = repLoss.get(cluster) + lambda * sq;
+            double p = r.getDouble(r.fieldIndex("probability"));
+            //assertEquals(v / total, p, 1e-3 * p, "p of record " + r.getLong(0));
+            int mult = r.getInt(r.fieldIndex("multiplicity"));
+            assertEquals(mult / (60 * p), r.getDouble(r.fieldIndex("weight")), 1e-9);
+            draws += mult;
+        }
+        assertEquals(60, draws);
+
+        // train on the selection (weighted), validating on the full dataset's test split
+        Result w = cli("train-classifier", "--run-id", "weighted", "--set", "output=" + dir.resolve("runs"),
+                "--set", "data.dataset=" + dir.resolve("data"), "--set", "data.selection=" + dir.resolve("selected"),
+                "--set", "model.type=mlp", "--set", "model.hidden=[8]", "--set", "engine.workers=1",
+                "--set", "engine.epochs=1", "--set", "engine.batchSize=10");
+        assertEquals(0, w.code(), w.err());
+        assertTrue(w.out().contains("weighted loss: column weight x " + String.format(java.util.Locale.ROOT, "%.6g",
+                selected.size() / 120.0)), w.out());
+        JsonNode card = new ObjectMapper().readTree(dir.resolve("runs/weighted/model/model-card.json").toFile());
+        assertTrue(card.at("/data/weights").asText().startsWith("selection weights x R/n = " + selected.size() + "/120"),
+                card.toString());
+    }
+
+    private static float[] features(Row r) {
+        List<Object> f = r.getList(1);
+        float[] x = new float[f.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ((Number) f.get(i)).floatValue();
+        }
+        return x;
+    }
+
+    @Test
+    void badSelectionConfigsExitTwoNamingTheKey() {
+        Result m0 = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o1"),
+                "--set", "selection.m=0");
+        assertEquals(2, m0.code());
+        assertTrue(m0.err().contains("selection.m: must be positive, got 0"), m0.err());
+
+        Result k = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o2"),
+                "--set", "selection.m=10", "--set", "selection.k=500");
+        assertEquals(2, k.code());
+        assertTrue(k.err().contains("selection.k: 500 clusters for only 120 records"), k.err());
+
+        Result missing = cli("select", "--set", "data.dataset=" + dir.resolve("nope"), "--set",
+                "output=" + dir.resolve("o3"), "--set", "selection.m=10");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains(dir.resolve("nope") + " has no manifest.json"), missing.err());
+
+        Result noModel = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
+                "output=" + dir.resolve("o4"), "--set", "selection.m=10", "--set", "model=" + dir.resolve("no-run"));
+        assertEquals(2, noModel.code());
+        assertTrue(noModel.err().contains("model: no trained classifier in " + dir.resolve("no-run")), noModel.err());
+        for (String o : List.of("o1", "o2", "o3", "o4")) {
+            assertFalse(Files.exists(dir.resolve(o)), o);
+        }
+    }
+}
