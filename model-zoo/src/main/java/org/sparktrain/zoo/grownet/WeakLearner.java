@@ -296,9 +296,20 @@ public final class WeakLearner {
 
     /** Running-statistics update from the global Σx, Σx² of this learner's layers (order as {@link Pass#batchNormSums}). */
     public void updateRunning(double[] sums, int offset, double count) {
-        BatchNorm.updateRunning(running, 0, hidden, hidden, sums, offset, count);
+        updateRunning(running, 0, inputs, hidden, stacked, sums, offset, count);
+    }
+
+    /**
+     * The same update on a learner's running statistics stored at {@code running[runningOffset..]} (layout of
+     * {@link #running()}), for callers that hold many learners' statistics in one flat array.
+     */
+    public static void updateRunning(double[] running, int runningOffset, int inputs, int hidden, boolean stacked,
+                                     double[] sums, int offset, double count) {
+        int in = inputs + (stacked ? hidden : 0);
+        int o = runningOffset;
+        BatchNorm.updateRunning(running, o, o + hidden, hidden, sums, offset, count);
         if (stacked) {
-            BatchNorm.updateRunning(running, 2 * hidden, 2 * hidden + in, in, sums, offset + 2 * hidden, count);
+            BatchNorm.updateRunning(running, o + 2 * hidden, o + 2 * hidden + in, in, sums, offset + 2 * hidden, count);
         }
     }
 
