@@ -5,6 +5,7 @@ import org.sparktrain.jobs.QuickstartJob;
 import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
+import org.sparktrain.jobs.grownet.TrainGrowNetJob;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class JobRegistry {
 
     static {
         for (Job<?> j : List.<Job<?>>of(new QuickstartJob(), new PrepareJob(), new TrainClassifierJob(),
-                new EvaluateJob())) {
+                new EvaluateJob(), new TrainGrowNetJob())) {
             JOBS.put(j.name(), j);
         }
     }
