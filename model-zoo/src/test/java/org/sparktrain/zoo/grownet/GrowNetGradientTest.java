@@ -96,6 +96,34 @@ class GrowNetGradientTest {
     }
 
     @Test
+    void evalModeWithConvergedRunningStatisticsMatchesTrainModeOnTheSameBatch() {
+        // running statistics driven to the batch's own mean and variance: eval-mode outputs of a stacked ensemble
+        // must then equal the train-mode outputs up to the unbiased/biased variance factor N/(N-1)
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 4000;
+        GrowNetModel m = model(GrowNetTask.REGRESSION, 3, rng);
+        double[] x = gaussian(n, D, rng);
+        double[] phi = null;
+        double[] trainF = new double[n];
+        for (int k = 0; k < 3; k++) {
+            WeakLearner w = m.learner(k);
+            WeakLearner.Pass p = w.forwardTrain(x, phi, n, Reducer.LOCAL);
+            for (int it = 0; it < 400; it++) {
+                w.updateRunning(p.batchNormSums(), 0, n);
+            }
+            phi = p.phi();
+            for (int i = 0; i < n; i++) {
+                trainF[i] += p.f()[i];
+            }
+        }
+        double[] evalF = m.evaluate(x, n).f();
+        for (int i = 0; i < n; i++) {
+            double expected = m.initialScore() + m.boostRate() * trainF[i];
+            assertEquals(expected, evalF[i], 2e-3 * (1 + Math.abs(expected)), "row " + i);
+        }
+    }
+
+    @Test
     void runningStatisticsFollowPyTorchMomentum() {
         double[] running = {0, 1, 1, 1}; // means then variances
         // column 0: values 1, 3 (mean 2, biased var 1, unbiased 2); column 1: values 0, 0
