@@ -5,6 +5,7 @@ import org.sparktrain.jobs.QuickstartJob;
 import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
+import org.sparktrain.jobs.grownet.TrainGrowNetJob;
 import org.sparktrain.jobs.select.SelectJob;
 
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ public final class JobRegistry {
 
     static {
         for (Job<?> j : List.<Job<?>>of(new QuickstartJob(), new PrepareJob(), new TrainClassifierJob(),
-                new EvaluateJob(), new SelectJob())) {
+                new EvaluateJob(), new SelectJob(), new TrainGrowNetJob())) {
             JOBS.put(j.name(), j);
         }
     }

@@ -1,0 +1,72 @@
+package org.sparktrain.zoo.grownet;
+
+/**
+ * GrowNet's fully corrective step: the task loss of the whole ensemble, Σ_i l(y_i, F(x_i)) with
+ * F = c0 + α Σ_k f_k, minimised over the parameters of every learner and α ({@link GrowNetModel#flatParams()}
+ * layout). Gradients flow through the chain of penultimate features: learner k's input [x ; φ_{k−1}] passes
+ * ∂L/∂φ_{k−1} back to learner k−1. With g_i = ∂l/∂F_i: ∂L/∂f_k,i = α g_i and ∂L/∂α = Σ_i g_i Σ_k f_k(x_i).
+ * All learners run in train mode (synchronised batch statistics), as in the reference code.
+ *
+ * <p>Reference: Badirli et al., "Gradient Boosting Neural Networks: GrowNet", arXiv:2002.07971, 2020, Sec. 3.2.
+ */
+public final class CorrectiveObjective {
+    private CorrectiveObjective() {
+    }
+
+    /**
+     * @param x              standardised features (rows, d), row-major
+     * @param y              canonical labels (rows)
+     * @param learnBoostRate false keeps α constant (its gradient is 0)
+     */
+    public static ObjectiveResult compute(GrowNetModel model, double[] x, double[] y, int rows,
+                                          boolean learnBoostRate, Reducer reducer) {
+        int k = model.numLearners();
+        if (k == 0) {
+            throw new IllegalStateException("the corrective step needs at least one learner");
+        }
+        WeakLearner.Pass[] passes = new WeakLearner.Pass[k];
+        double[] phi = null;
+        double[] sumF = new double[rows];
+        for (int j = 0; j < k; j++) {
+            passes[j] = model.learner(j).forwardTrain(x, phi, rows, reducer);
+            phi = passes[j].phi();
+            double[] f = passes[j].f();
+            for (int i = 0; i < rows; i++) {
+                sumF[i] += f[i];
+            }
+        }
+        double alpha = model.boostRate();
+        double loss = 0;
+        double dAlpha = 0;
+        double[] df = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double score = model.initialScore() + alpha * sumF[i];
+            loss += model.task().loss(y[i], score);
+            double g = model.task().lossGradient(y[i], score);
+            dAlpha += g * sumF[i];
+            df[i] = alpha * g;
+        }
+        double[] grad = new double[model.numParams()];
+        int[] offsets = new int[k];
+        for (int j = 1; j < k; j++) {
+            offsets[j] = offsets[j - 1] + model.learner(j - 1).params().length;
+        }
+        double[] dPhi = null;
+        for (int j = k - 1; j >= 0; j--) {
+            dPhi = model.learner(j).backward(passes[j], df, dPhi, grad, offsets[j], reducer);
+        }
+        grad[grad.length - 1] = learnBoostRate ? dAlpha : 0;
+        int size = 0;
+        for (WeakLearner.Pass p : passes) {
+            size += p.batchNormSums().length;
+        }
+        double[] sums = new double[size];
+        int o = 0;
+        for (WeakLearner.Pass p : passes) {
+            double[] b = p.batchNormSums();
+            System.arraycopy(b, 0, sums, o, b.length);
+            o += b.length;
+        }
+        return new ObjectiveResult(loss, grad, sums, passes[0].globalRows());
+    }
+}

@@ -1,0 +1,121 @@
+package org.sparktrain.jobs.grownet;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparktrain.engine.Batch;
+import org.sparktrain.engine.StepContext;
+import org.sparktrain.engine.Trainable;
+import org.sparktrain.engine.TrainableFactory;
+import org.sparktrain.zoo.grownet.CorrectiveObjective;
+import org.sparktrain.zoo.grownet.GrowNetModel;
+import org.sparktrain.zoo.grownet.ObjectiveResult;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The engine's view of GrowNet's fully corrective step ({@link CorrectiveObjective}): the parameters are every
+ * learner's plus α ({@link GrowNetModel#flatParams()}), the loss is the task loss of the ensemble on (x, y), all
+ * learners in train mode with synchronised BatchNorm. L2 weight decay λ is added as λ·rows·θ (not on a constant α).
+ */
+final class CorrectiveTrainable implements Trainable {
+    private final Factory spec;
+    private final GrowNetModel model;
+    private final INDArray params;
+    private INDArray gradient;
+
+    private CorrectiveTrainable(Factory spec) {
+        this.spec = spec;
+        this.model = spec.model();
+        double[] flat = model.flatParams();
+        this.params = Nd4j.createFromArray(RunningStatistics.toFloats(flat)).reshape(1, flat.length);
+        this.gradient = Nd4j.zerosLike(params);
+    }
+
+    @Override
+    public long numParams() {
+        return params.length();
+    }
+
+    @Override
+    public INDArray params() {
+        return params;
+    }
+
+    @Override
+    public INDArray gradient() {
+        return gradient;
+    }
+
+    @Override
+    public StepResult computeGradient(Batch batch, StepContext context) {
+        int rows = batch.size();
+        double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
+        model.setFlatParams(theta);
+        double[] x = RunningStatistics.toDoubles(batch.rows(StageTrainable.X));
+        double[] y = RunningStatistics.toDoubles(batch.rows(StageTrainable.Y));
+        ObjectiveResult r = CorrectiveObjective.compute(model, x, y, rows, spec.learnBoostRate,
+                new CollectiveReducer(context.collective(), context.step()));
+        double[] g = r.gradient();
+        int last = g.length - 1;
+        for (int i = 0; i < g.length; i++) {
+            if (i < last || spec.learnBoostRate) {
+                g[i] += spec.l2 * rows * theta[i];
+            }
+        }
+        spec.runningStatistics().report(context.stats(), r.batchNormSums(), rows);
+        gradient = Nd4j.createFromArray(RunningStatistics.toFloats(g)).reshape(1, g.length);
+        return new StepResult(r.lossSum(), rows);
+    }
+
+    /** Carries the ensemble (serialised) to the workers. */
+    static final class Factory implements TrainableFactory {
+        private final byte[] modelBytes;
+        private final String key;
+        final boolean learnBoostRate;
+        final double l2;
+        private final RunningStatistics running;
+
+        Factory(GrowNetModel model, boolean learnBoostRate, double l2) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                model.write(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.modelBytes = out.toByteArray();
+            this.learnBoostRate = learnBoostRate;
+            this.l2 = l2;
+            boolean[] stacked = new boolean[model.numLearners()];
+            for (int k = 0; k < stacked.length; k++) {
+                stacked[k] = model.learner(k).stacked();
+            }
+            this.running = new RunningStatistics(model.inputs(), model.hidden(), stacked, model.flatRunning());
+            this.key = "grownet-corrective-" + java.util.Arrays.hashCode(modelBytes) + "-" + learnBoostRate + "-" + l2;
+        }
+
+        GrowNetModel model() {
+            try {
+                return GrowNetModel.read(new ByteArrayInputStream(modelBytes), "corrective step");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        RunningStatistics runningStatistics() {
+            return running;
+        }
+
+        @Override
+        public Trainable create() {
+            return new CorrectiveTrainable(this);
+        }
+
+        @Override
+        public String cacheKey() {
+            return key;
+        }
+    }
+}

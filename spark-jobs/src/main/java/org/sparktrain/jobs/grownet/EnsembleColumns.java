@@ -1,0 +1,109 @@
+package org.sparktrain.jobs.grownet;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparktrain.zoo.grownet.GrowNetModel;
+import org.sparktrain.zoo.grownet.WeakLearner;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pass over the prepared data that appends the current ensemble's eval-mode score F ({@code score}) and its
+ * last learner's penultimate features φ ({@code phi}, once there is a learner): the model is broadcast and every
+ * partition is scored in blocks of rows. The next stage's fit reads these columns instead of re-running the
+ * ensemble per mini-batch. (Deliberate difference from the reference code, which recomputes F and φ per batch with
+ * the earlier learners in train mode: here they use their BatchNorm running statistics, as at prediction time.)
+ */
+final class EnsembleColumns {
+    private static final int BLOCK = 1024;
+
+    private EnsembleColumns() {
+    }
+
+    /** @param prepared rows (id, x: array&lt;float&gt; standardised, y: float) */
+    static Dataset<Row> score(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int inputs) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> bytes = jsc.broadcast(bytes(model));
+        boolean withPhi = model.numLearners() > 0;
+        JavaRDD<Row> rows = prepared.javaRDD().mapPartitions(it -> {
+            GrowNetModel m = read(bytes.value());
+            List<Row> out = new ArrayList<>();
+            List<Row> block = new ArrayList<>(BLOCK);
+            while (it.hasNext()) {
+                block.add(it.next());
+                if (block.size() == BLOCK || !it.hasNext()) {
+                    scoreBlock(m, block, inputs, withPhi, out);
+                    block.clear();
+                }
+            }
+            return out.iterator();
+        });
+        StructType schema = prepared.schema().add(StageTrainable.SCORE, DataTypes.FloatType, false);
+        if (withPhi) {
+            schema = schema.add(StageTrainable.PHI, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
+        df.count();
+        return df;
+    }
+
+    private static void scoreBlock(GrowNetModel m, List<Row> block, int d, boolean withPhi, List<Row> out) {
+        int n = block.size();
+        double[] x = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            List<Object> v = block.get(i).getList(1);
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = ((Number) v.get(j)).doubleValue();
+            }
+        }
+        WeakLearner.Output o = m.evaluate(x, n);
+        int h = m.hidden();
+        for (int i = 0; i < n; i++) {
+            Row r = block.get(i);
+            Object[] values = new Object[withPhi ? 5 : 4];
+            values[0] = r.get(0);
+            values[1] = r.get(1);
+            values[2] = r.get(2);
+            values[3] = (float) o.f()[i];
+            if (withPhi) {
+                Float[] phi = new Float[h];
+                for (int j = 0; j < h; j++) {
+                    phi[j] = (float) o.phi()[i * h + j];
+                }
+                values[4] = phi;
+            }
+            out.add(RowFactory.create(values));
+        }
+    }
+
+    static byte[] bytes(GrowNetModel model) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            model.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static GrowNetModel read(byte[] bytes) {
+        try {
+            return GrowNetModel.read(new ByteArrayInputStream(bytes), "broadcast GrowNet model");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

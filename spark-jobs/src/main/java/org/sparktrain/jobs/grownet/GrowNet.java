@@ -1,0 +1,319 @@
+package org.sparktrain.jobs.grownet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparktrain.engine.ColumnSpec;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.engine.TrainingEngine;
+import org.sparktrain.engine.TrainingResult;
+import org.sparktrain.engine.TrainingSpec;
+import org.sparktrain.zoo.grownet.GrowNetModel;
+import org.sparktrain.zoo.grownet.GrowNetTask;
+import org.sparktrain.zoo.grownet.WeakLearner;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * GrowNet, gradient boosting with shallow neural networks, trained on Spark through sparktrain's engine.
+ *
+ * <p>Algorithm (Badirli et al., "Gradient Boosting Neural Networks: GrowNet", arXiv:2002.07971, 2020):
+ * F_0 = c0 (mean(y), or log(#pos/#neg)); α = boostRate. For stage k = 1..K:
+ * <ol>
+ *   <li>one pass over the data appends F_{k−1}(x) and φ_{k−1}(x) ({@link EnsembleColumns});</li>
+ *   <li>a new {@link WeakLearner} f_k (input [x ; φ_{k−1}] for k &gt; 1) is fit to the Newton targets
+ *       min Σ h (α f_k − ỹ)² with Adam(lr, λ), data-parallel through the {@link TrainingEngine}
+ *       ({@link StageTrainable});</li>
+ *   <li>for k &gt; 1 the fully corrective step trains all learners and α on the task loss with Adam(lr/2 or lr/3, λ),
+ *       also through the engine ({@link CorrectiveTrainable});</li>
+ *   <li>at stages divisible by {@code halveEvery}, lr and λ are halved (also for later learners);</li>
+ *   <li>the validation metric (RMSE, or AUC) is computed; the best stage's ensemble is kept and training stops after
+ *       {@code patience} stages without improvement.</li>
+ * </ol>
+ * BatchNorm: synchronised over workers (global batch statistics), so W workers equal one worker on the same global
+ * batch; running statistics are the engine's replicated global state ({@link RunningStatistics}). Features are
+ * standardised with the training mean and standard deviation (kept in the model). The training set is trimmed to a
+ * multiple of {@code workers} records (at most workers − 1 dropped, the highest ids), so every worker has a
+ * non-empty batch at every step. Never stops the SparkContext; repeated fits in one session are independent.
+ */
+public final class GrowNet {
+    private static final Logger LOG = LoggerFactory.getLogger(GrowNet.class);
+
+    private final GrowNetParams params;
+
+    public GrowNet(GrowNetParams params) {
+        this.params = params;
+    }
+
+    public GrowNetParams params() {
+        return params;
+    }
+
+    /**
+     * Fits on {@code train}; {@code validation} (may be null: then the last stage is kept) chooses the number of
+     * stages.
+     */
+    public GrowNetSparkModel fit(Dataset<Row> train, Dataset<Row> validation) {
+        SparkSession spark = train.sparkSession();
+        GrowNetTask task = params.taskType();
+        long t0 = System.nanoTime();
+        Dataset<Row> raw = canonical(train, "training data");
+        List<Row> stats = raw.javaRDD().map(r -> r).take(1);
+        if (stats.isEmpty()) {
+            throw new IllegalArgumentException("training data is empty");
+        }
+        int d = ((List<?>) stats.get(0).getList(1)).size();
+        double[] moments = raw.javaRDD().treeAggregate(new double[2 * d + 2], (acc, r) -> {
+            List<Object> x = r.getList(1);
+            for (int j = 0; j < d; j++) {
+                double v = ((Number) x.get(j)).doubleValue();
+                acc[j] += v;
+                acc[d + j] += v * v;
+            }
+            acc[2 * d] += r.getFloat(2);
+            acc[2 * d + 1] += 1;
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return a;
+        });
+        long n = (long) moments[2 * d + 1];
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = moments[j] / n;
+            double var = Math.max(0, moments[d + j] / n - mean[j] * mean[j]);
+            scale[j] = var > 1e-24 ? Math.sqrt(var) : 1.0; // constant features stay at 0 after centring
+        }
+        int workers = params.workers();
+        long kept = n - n % workers;
+        GrowNetModel model = new GrowNetModel(task, d, params.hidden(), mean, scale,
+                task.initialScore(moments[2 * d], n), params.boostRate(), List.of());
+        Dataset<Row> prepared = standardized(spark, raw, mean, scale).filter(functions.col("id").lt(kept))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        prepared.count();
+        Dataset<Row> val = validation == null ? null
+                : standardized(spark, canonical(validation, "validation data"), mean, scale)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}", task, n, kept, d,
+                model.initialScore());
+
+        String workDir = params.workDir() != null ? params.workDir()
+                : new java.io.File(System.getProperty("java.io.tmpdir"), "sparktrain-grownet").toURI().toString();
+        String runDir = workDir + "/fit-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode summary = json.createObjectNode();
+        ArrayNode history = summary.putArray("stages");
+        double lr = params.learningRate();
+        double l2 = params.l2();
+        GrowNetModel best = model.copy();
+        double bestMetric = Double.NaN;
+        int bestStage = 0;
+        Dataset<Row> scored = EnsembleColumns.score(spark, prepared, model, d);
+        try {
+            for (int k = 1; k <= params.stages(); k++) {
+                long s0 = System.nanoTime();
+                WeakLearner learner = fitStage(spark, scored, model, k, lr, l2, runDir);
+                model.addLearner(learner);
+                if (params.correctiveStep() && k > 1) {
+                    correct(spark, prepared, model, k, params.correctiveLearningRate(lr), l2, runDir);
+                }
+                if (k % params.halveEvery() == 0) {
+                    lr /= 2;
+                    l2 /= 2;
+                }
+                double metric = val == null ? Double.NaN : metric(spark, val, model, d);
+                double seconds = (System.nanoTime() - s0) / 1e9;
+                ObjectNode h = history.addObject();
+                h.put("stage", k);
+                h.put(metricName(), metric);
+                h.put("boostRate", model.boostRate());
+                h.put("seconds", seconds);
+                LOG.info("GrowNet stage {}: validation {} = {}, alpha = {}, {} s", k, metricName(), metric,
+                        model.boostRate(), String.format("%.1f", seconds));
+                if (val == null || bestStage == 0 || better(metric, bestMetric)) {
+                    bestMetric = metric;
+                    bestStage = k;
+                    best = model.copy();
+                }
+                if (params.patience() > 0 && k - bestStage >= params.patience()) {
+                    LOG.info("GrowNet: no better validation {} for {} stages; stopping at stage {}", metricName(),
+                            params.patience(), k);
+                    break;
+                }
+                if (k < params.stages()) {
+                    Dataset<Row> next = EnsembleColumns.score(spark, prepared, model, d);
+                    scored.unpersist(false);
+                    scored = next;
+                }
+            }
+        } finally {
+            scored.unpersist(false);
+            prepared.unpersist(false);
+            if (val != null) {
+                val.unpersist(false);
+            }
+            delete(spark, runDir);
+        }
+        summary.put("metric", metricName());
+        summary.put("bestStage", bestStage);
+        summary.put("bestValidation", bestMetric);
+        summary.put("trainSeconds", (System.nanoTime() - t0) / 1e9);
+        summary.put("trainRecords", kept);
+        return new GrowNetSparkModel(best, params.featuresCol(), params.predictionCol(), summary);
+    }
+
+    /** RMSE (regression, lower is better) or AUC (binary, higher is better). */
+    public String metricName() {
+        return params.taskType() == GrowNetTask.BINARY ? "auc" : "rmse";
+    }
+
+    private boolean better(double metric, double best) {
+        return params.taskType() == GrowNetTask.BINARY ? metric > best : metric < best;
+    }
+
+    private WeakLearner fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k, double lr,
+                                 double l2, String runDir) {
+        int d = model.inputs();
+        int h = model.hidden();
+        boolean stacked = k > 1;
+        long seed = params.seed() * 1_000_003L + k;
+        StageTrainable.Factory factory = new StageTrainable.Factory(model.task(), d, h, stacked, seed,
+                model.boostRate(), params.secondOrder(), l2);
+        List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, d),
+                ColumnSpec.of(StageTrainable.Y, 1), ColumnSpec.of(StageTrainable.SCORE, 1)));
+        if (stacked) {
+            columns.add(ColumnSpec.of(StageTrainable.PHI, h));
+        }
+        TrainingResult r = new TrainingEngine(spark, engine(params.epochsPerStage(), seed), OptimizerConfig.of("adam", lr))
+                .train(new TrainingSpec("grownet-stage-" + k, runDir + "/stage-" + k, scored, "GrowNet training data",
+                        columns, factory, factory.runningStatistics(), false, null, null));
+        WeakLearner learner = WeakLearner.create(d, h, stacked, seed);
+        double[] p = RunningStatistics.toDoubles(r.evalParams());
+        System.arraycopy(p, 0, learner.params(), 0, p.length);
+        double[] running = RunningStatistics.toDoubles(r.state().globalState());
+        System.arraycopy(running, 0, learner.running(), 0, running.length);
+        return learner;
+    }
+
+    private void correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k, double lr, double l2,
+                         String runDir) {
+        CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2);
+        long seed = params.seed() * 1_000_003L + 500_000 + k;
+        TrainingResult r = new TrainingEngine(spark, engine(params.correctiveEpochs(), seed), OptimizerConfig.of("adam", lr))
+                .train(new TrainingSpec("grownet-corrective-" + k, runDir + "/corrective-" + k, prepared,
+                        "GrowNet training data", List.of(ColumnSpec.of(StageTrainable.X, model.inputs()),
+                        ColumnSpec.of(StageTrainable.Y, 1)), factory, factory.runningStatistics(), false, null, null));
+        model.setFlatParams(RunningStatistics.toDoubles(r.evalParams()));
+        model.setFlatRunning(RunningStatistics.toDoubles(r.state().globalState()));
+    }
+
+    private EngineConfig engine(int epochs, long seed) {
+        return new EngineConfig(params.workers(), EngineConfig.ALLREDUCE, 1, params.batchSize(), epochs, seed, 0, 1,
+                1_000_000, 1, null, null, null);
+    }
+
+    private double metric(SparkSession spark, Dataset<Row> val, GrowNetModel model, int d) {
+        Dataset<Row> s = EnsembleColumns.score(spark, val, model, d);
+        try {
+            if (model.task() == GrowNetTask.BINARY) {
+                Dataset<Row> t = s.select(functions.col(StageTrainable.SCORE).cast("double").as("raw"),
+                        functions.col(StageTrainable.Y).plus(1).divide(2).cast("double").as("label"));
+                return new BinaryClassificationEvaluator().setRawPredictionCol("raw").setLabelCol("label")
+                        .setMetricName("areaUnderROC").evaluate(t);
+            }
+            Dataset<Row> t = s.select(functions.col(StageTrainable.SCORE).cast("double").as("prediction"),
+                    functions.col(StageTrainable.Y).cast("double").as("label"));
+            return new RegressionEvaluator().setMetricName("rmse").evaluate(t);
+        } finally {
+            s.unpersist(false);
+        }
+    }
+
+    /** (id: long 0..n-1, x: array&lt;float&gt; raw, y: float canonical) from the user's columns. */
+    private Dataset<Row> canonical(Dataset<Row> data, String what) {
+        StructType schema = data.schema();
+        for (String c : List.of(params.featuresCol(), params.labelCol())) {
+            if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                throw new IllegalArgumentException(what + ": no column '" + c + "' in " + schema.simpleString());
+            }
+        }
+        int fi = schema.fieldIndex(params.featuresCol());
+        int li = schema.fieldIndex(params.labelCol());
+        String fc = params.featuresCol();
+        String lc = params.labelCol();
+        GrowNetTask task = params.taskType();
+        JavaRDD<Row> rows = data.javaRDD().zipWithIndex().map(t -> {
+            Row r = t._1();
+            int w = FeatureRows.width(r, fi, fc);
+            float[] x = new float[w];
+            FeatureRows.copy(r, fi, fc, x, 0, w);
+            Float[] boxed = new Float[w];
+            for (int j = 0; j < w; j++) {
+                if (!Float.isFinite(x[j])) {
+                    throw new IllegalArgumentException(what + ": row " + t._2() + " has a non-finite value in '" + fc + "'");
+                }
+                boxed[j] = x[j];
+            }
+            if (r.isNullAt(li)) {
+                throw new IllegalArgumentException(what + ": row " + t._2() + " has a null '" + lc + "'");
+            }
+            double y = task.canonicalLabel(((Number) r.get(li)).doubleValue(), what + " row " + t._2() + " column '" + lc + "'");
+            return RowFactory.create(t._2(), boxed, (float) y);
+        });
+        return data.sparkSession().createDataFrame(rows, prepSchema());
+    }
+
+    private static Dataset<Row> standardized(SparkSession spark, Dataset<Row> raw, double[] mean, double[] scale) {
+        int d = mean.length;
+        JavaRDD<Row> rows = raw.javaRDD().map(r -> {
+            List<Object> x = r.getList(1);
+            if (x.size() != d) {
+                throw new IllegalArgumentException("record " + r.getLong(0) + " has " + x.size() + " features, expected " + d);
+            }
+            Float[] z = new Float[d];
+            for (int j = 0; j < d; j++) {
+                z[j] = (float) ((((Number) x.get(j)).doubleValue() - mean[j]) / scale[j]);
+            }
+            return RowFactory.create(r.getLong(0), z, r.getFloat(2));
+        });
+        return spark.createDataFrame(rows, prepSchema());
+    }
+
+    private static StructType prepSchema() {
+        return new StructType().add("id", DataTypes.LongType, false)
+                .add(StageTrainable.X, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+                .add(StageTrainable.Y, DataTypes.FloatType, false);
+    }
+
+    private static void delete(SparkSession spark, String dir) {
+        try {
+            Path p = new Path(dir);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            fs.delete(p, true);
+        } catch (IOException e) {
+            LOG.warn("could not delete GrowNet work directory {}", dir, e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.sparktrain.jobs.grownet;
+
+import org.sparktrain.config.Check;
+import org.sparktrain.zoo.grownet.GrowNetTask;
+
+import java.util.List;
+
+/**
+ * Settings of a GrowNet fit (defaults in this constructor, nowhere else; the reference code's defaults from the
+ * spec's table where it has them).
+ *
+ * @param task             {@code regression} (MSE) or {@code binary} (logistic); default regression
+ * @param hidden           H, width of both hidden layers of every learner; default 16
+ * @param stages           maximum number of weak learners; default 40
+ * @param learningRate     Adam step size of the stage fits; the corrective step uses lr/2 (binary) or lr/3
+ *                         (regression); default 0.005
+ * @param l2               weight decay λ (PyTorch Adam's coupled L2); default 0
+ * @param batchSize        global mini-batch size (divisible by workers); default 2048
+ * @param epochsPerStage   epochs of each stage fit; default 1
+ * @param correctiveEpochs epochs of each corrective step; default 1
+ * @param boostRate        initial α; default 1.0
+ * @param secondOrder      Newton targets (else first-order); default true
+ * @param learnBoostRate   train α in the corrective step (else constant); default true
+ * @param correctiveStep   run the fully corrective step after every stage but the first; default true
+ * @param halveEvery       halve lr and λ at every stage index divisible by this; default 15
+ * @param patience         stop after this many stages without a better validation metric (0 = never); default 10
+ * @param workers          data-parallel engine workers; default 2
+ * @param seed             seed of initialisation and batch order; default 42
+ * @param featuresCol      input column: array of numbers or an ML Vector; default {@code features}
+ * @param labelCol         label column (binary: 0/1 or -1/+1); default {@code label}
+ * @param predictionCol    output column (F for regression, P(y = 1) for binary); default {@code prediction}
+ * @param workDir          Hadoop directory for the engine's per-phase run directories (deleted after the fit);
+ *                         default a directory under {@code java.io.tmpdir}
+ */
+public record GrowNetParams(String task, Integer hidden, Integer stages, Double learningRate, Double l2,
+                            Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
+                            Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
+                            Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
+                            String predictionCol, String workDir) implements java.io.Serializable {
+    public GrowNetParams {
+        task = Check.oneOf("task", task, "regression", List.of("regression", "binary"));
+        hidden = Check.atLeast("hidden", hidden, 16, 1);
+        stages = Check.atLeast("stages", stages, 40, 1);
+        learningRate = Check.positive("learningRate", learningRate, 0.005);
+        l2 = l2 == null ? 0.0 : l2;
+        if (!(l2 >= 0)) {
+            throw new IllegalArgumentException("l2: must be non-negative, got " + l2);
+        }
+        batchSize = Check.atLeast("batchSize", batchSize, 2048, 1);
+        epochsPerStage = Check.atLeast("epochsPerStage", epochsPerStage, 1, 1);
+        correctiveEpochs = Check.atLeast("correctiveEpochs", correctiveEpochs, 1, 1);
+        boostRate = boostRate == null ? 1.0 : boostRate;
+        secondOrder = secondOrder == null || secondOrder;
+        learnBoostRate = learnBoostRate == null || learnBoostRate;
+        correctiveStep = correctiveStep == null || correctiveStep;
+        halveEvery = Check.atLeast("halveEvery", halveEvery, 15, 1);
+        patience = Check.atLeast("patience", patience, 10, 0);
+        workers = Check.atLeast("workers", workers, 2, 1);
+        if (batchSize % workers != 0) {
+            throw new IllegalArgumentException("batchSize: " + batchSize + " must be divisible by workers = " + workers);
+        }
+        seed = seed == null ? 42L : seed;
+        featuresCol = featuresCol == null ? "features" : featuresCol;
+        labelCol = labelCol == null ? "label" : labelCol;
+        predictionCol = predictionCol == null ? "prediction" : predictionCol;
+    }
+
+    public static GrowNetParams defaults() {
+        return new GrowNetParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+    }
+
+    public GrowNetTask taskType() {
+        return "binary".equals(task) ? GrowNetTask.BINARY : GrowNetTask.REGRESSION;
+    }
+
+    /** The reference code's corrective step size: lr/2 for classification, lr/3 for regression. */
+    public double correctiveLearningRate(double lr) {
+        return taskType() == GrowNetTask.BINARY ? lr / 2 : lr / 3;
+    }
+
+    /** A copy with other values for the ablation switches. */
+    public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
+        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
+                predictionCol, workDir);
+    }
+
+    public GrowNetParams withWorkers(int w) {
+        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
+                labelCol, predictionCol, workDir);
+    }
+}

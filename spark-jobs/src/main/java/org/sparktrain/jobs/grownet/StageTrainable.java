@@ -1,0 +1,123 @@
+package org.sparktrain.jobs.grownet;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparktrain.engine.Batch;
+import org.sparktrain.engine.StepContext;
+import org.sparktrain.engine.Trainable;
+import org.sparktrain.engine.TrainableFactory;
+import org.sparktrain.zoo.grownet.GrowNetTask;
+import org.sparktrain.zoo.grownet.ObjectiveResult;
+import org.sparktrain.zoo.grownet.StageObjective;
+import org.sparktrain.zoo.grownet.WeakLearner;
+
+/**
+ * The engine's view of GrowNet's stage-k fit ({@link StageObjective}): the parameters are the new learner's, α is
+ * frozen, and every record carries the previous ensemble's eval-mode score F_{k−1} ({@code score}) and penultimate
+ * features φ_{k−1} ({@code phi}, k &gt; 1), computed in one pass over the data before the stage. Per row the
+ * Newton (or first-order) target and weight come from (y, F). L2 weight decay λ (PyTorch Adam's
+ * {@code weight_decay}) is added as λ·rows·θ to the summed gradient, so the engine's mean gradient carries λθ.
+ * Data: {@code x} (d standardised features), {@code y} (canonical label).
+ */
+final class StageTrainable implements Trainable {
+    static final String X = "x";
+    static final String Y = "y";
+    static final String SCORE = "score";
+    static final String PHI = "phi";
+
+    private final Factory spec;
+    private final WeakLearner learner;
+    private final INDArray params;
+    private INDArray gradient;
+
+    private StageTrainable(Factory spec) {
+        this.spec = spec;
+        this.learner = WeakLearner.create(spec.inputs, spec.hidden, spec.stacked, spec.seed);
+        this.params = Nd4j.createFromArray(RunningStatistics.toFloats(learner.params())).reshape(1, learner.params().length);
+        this.gradient = Nd4j.zerosLike(params);
+    }
+
+    @Override
+    public long numParams() {
+        return params.length();
+    }
+
+    @Override
+    public INDArray params() {
+        return params;
+    }
+
+    @Override
+    public INDArray gradient() {
+        return gradient;
+    }
+
+    @Override
+    public StepResult computeGradient(Batch batch, StepContext context) {
+        int rows = batch.size();
+        double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
+        System.arraycopy(theta, 0, learner.params(), 0, theta.length);
+        double[] x = RunningStatistics.toDoubles(batch.rows(X));
+        float[] y = batch.rows(Y);
+        float[] score = batch.rows(SCORE);
+        double[] phi = spec.stacked ? RunningStatistics.toDoubles(batch.rows(PHI)) : null;
+        double[] target = new double[rows];
+        double[] weight = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            GrowNetTask.Target t = spec.task.target(y[i], score[i], spec.secondOrder);
+            target[i] = t.target();
+            weight[i] = t.weight();
+        }
+        ObjectiveResult r = StageObjective.compute(learner, spec.boostRate, x, phi, rows, target, weight,
+                new CollectiveReducer(context.collective(), context.step()));
+        double[] g = r.gradient();
+        for (int i = 0; i < g.length; i++) {
+            g[i] += spec.l2 * rows * theta[i];
+        }
+        spec.runningStatistics().report(context.stats(), r.batchNormSums(), rows);
+        gradient = Nd4j.createFromArray(RunningStatistics.toFloats(g)).reshape(1, g.length);
+        return new StepResult(r.lossSum(), rows);
+    }
+
+    /** Everything a worker needs to build the stage's learner; the seed fixes its initialisation everywhere. */
+    static final class Factory implements TrainableFactory {
+        final GrowNetTask task;
+        final int inputs;
+        final int hidden;
+        final boolean stacked;
+        final long seed;
+        final double boostRate;
+        final boolean secondOrder;
+        final double l2;
+        private final RunningStatistics running;
+
+        Factory(GrowNetTask task, int inputs, int hidden, boolean stacked, long seed, double boostRate,
+                boolean secondOrder, double l2) {
+            this.task = task;
+            this.inputs = inputs;
+            this.hidden = hidden;
+            this.stacked = stacked;
+            this.seed = seed;
+            this.boostRate = boostRate;
+            this.secondOrder = secondOrder;
+            this.l2 = l2;
+            WeakLearner fresh = WeakLearner.create(inputs, hidden, stacked, seed);
+            this.running = new RunningStatistics(inputs, hidden, new boolean[]{stacked}, fresh.running());
+        }
+
+        RunningStatistics runningStatistics() {
+            return running;
+        }
+
+        @Override
+        public Trainable create() {
+            return new StageTrainable(this);
+        }
+
+        @Override
+        public String cacheKey() {
+            return "grownet-stage-" + inputs + "-" + hidden + "-" + stacked + "-" + seed + "-" + boostRate + "-"
+                    + secondOrder + "-" + l2 + "-" + task;
+        }
+    }
+}
