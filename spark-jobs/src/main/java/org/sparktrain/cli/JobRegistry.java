@@ -5,6 +5,7 @@ import org.sparktrain.jobs.QuickstartJob;
 import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
+import org.sparktrain.jobs.moe.TrainMoeJob;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class JobRegistry {
                 new EvaluateJob())) {
             JOBS.put(j.name(), j);
         }
+        JOBS.put("train-moe", new TrainMoeJob());
     }
 
     private JobRegistry() {
