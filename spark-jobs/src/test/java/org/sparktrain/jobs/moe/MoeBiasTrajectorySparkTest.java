@@ -121,6 +121,13 @@ class MoeBiasTrajectorySparkTest {
         }
         assertEquals(steps, biasMoves, "the bias moved at every step");
         assertArrayEquals(params.toFloatVector(), two.state().params(), 1e-5f);
+        // the bias is checkpointed with the run (global.f32 of the newest checkpoint), so --resume continues from it
+        org.sparktrain.engine.Checkpoints checkpoints = new org.sparktrain.engine.Checkpoints(dir.toString(),
+                spark.sparkContext().hadoopConfiguration());
+        EngineState saved = checkpoints.read(checkpoints.latest().orElseThrow(),
+                new org.sparktrain.engine.Checkpoints.Layout(2, BATCH, 7L, model.numParams()));
+        assertEquals(steps, saved.globalStep());
+        assertArrayEquals(bias, saved.globalState(), "checkpointed bias");
         System.out.printf("2 workers == 1 model: %d steps, final bias %s, last MaxVio_batch %.3f%n", steps,
                 Arrays.toString(bias), MaxVio.meanOverLayers(stepLoads.get((long) steps - 1), MODEL.layers(), MODEL.experts()));
         // the biases were exactly ± u per step: every value is a multiple of u
