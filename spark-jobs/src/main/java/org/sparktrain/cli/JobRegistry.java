@@ -6,6 +6,7 @@ import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
 import org.sparktrain.jobs.grownet.TrainGrowNetJob;
+import org.sparktrain.jobs.moe.TrainMoeJob;
 import org.sparktrain.jobs.select.SelectJob;
 
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ public final class JobRegistry {
 
     static {
         for (Job<?> j : List.<Job<?>>of(new QuickstartJob(), new PrepareJob(), new TrainClassifierJob(),
-                new EvaluateJob(), new SelectJob(), new TrainGrowNetJob())) {
+                new EvaluateJob(), new SelectJob(), new TrainGrowNetJob(), new TrainMoeJob())) {
             JOBS.put(j.name(), j);
         }
     }

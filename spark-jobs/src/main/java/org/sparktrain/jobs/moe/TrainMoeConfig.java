@@ -1,0 +1,37 @@
+package org.sparktrain.jobs.moe;
+
+import org.sparktrain.config.Check;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.jobs.SparkConfig;
+import org.sparktrain.jobs.classifier.DataConfig;
+
+/**
+ * Config of {@code sparktrain train-moe} (examples: deploy/configs/train-moe-mnist-*.yaml).
+ *
+ * @param runId     run name; the run goes to {@code <output>/<runId>}; default {@code moe}
+ * @param output    directory of runs on any Hadoop path; default {@code runs}
+ * @param data      prepared image dataset (required); the validation split gives MaxVio_global and accuracy
+ * @param model     the MoE classifier; defaults in {@link MoeModelConfig}
+ * @param balancing load balancing; default loss-free, sign rule, u = 1e-3
+ * @param engine    distributed training settings
+ * @param optimizer update rule; default Adam, learning rate 1e-3
+ * @param spark     Spark settings for runs outside spark-submit
+ */
+public record TrainMoeConfig(String runId, String output, DataConfig data, MoeModelConfig model,
+                             BalancingConfig balancing, EngineConfig engine, OptimizerConfig optimizer,
+                             SparkConfig spark) implements java.io.Serializable {
+    public TrainMoeConfig {
+        runId = runId == null ? "moe" : runId;
+        output = output == null ? "runs" : output;
+        if (data == null) {
+            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared dataset)");
+        }
+        model = model == null ? MoeModelConfig.defaults() : model;
+        balancing = balancing == null ? BalancingConfig.defaults() : balancing;
+        engine = engine == null ? EngineConfig.defaults() : engine;
+        optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;
+        spark = spark == null ? SparkConfig.defaults() : spark;
+        Check.required("output", output);
+    }
+}

@@ -1,0 +1,176 @@
+package org.sparktrain.jobs.moe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparktrain.config.ConfigLoader;
+import org.sparktrain.data.AtomicOutput;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.DatasetManifest;
+import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.engine.Checkpoints;
+import org.sparktrain.engine.ColumnSpec;
+import org.sparktrain.engine.EngineState;
+import org.sparktrain.engine.TrainingEngine;
+import org.sparktrain.engine.TrainingListener;
+import org.sparktrain.engine.TrainingResult;
+import org.sparktrain.engine.TrainingSpec;
+import org.sparktrain.jobs.Job;
+import org.sparktrain.jobs.JobContext;
+import org.sparktrain.jobs.MetricsLog;
+import org.sparktrain.jobs.ProgressReporter;
+import org.sparktrain.jobs.Reports;
+import org.sparktrain.jobs.RunDirectory;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sparktrain train-moe}: trains an MoE classifier ({@link org.sparktrain.zoo.moe.MoeClassifier}) on a
+ * prepared image dataset with the distributed engine, balancing expert load loss-free (routing bias updated from
+ * loads summed over all workers), with the auxiliary loss, or not at all. Per step it logs MaxVio_batch, per
+ * {@code logEvery} steps the loads and biases of every layer; after every epoch it evaluates the validation split
+ * (accuracy, MaxVio_global, dead experts). The model ({@code model/moe-model.json}: config, parameters, biases),
+ * metrics and report go to the run directory.
+ */
+public final class TrainMoeJob implements Job<TrainMoeConfig> {
+    @Override
+    public String name() {
+        return "train-moe";
+    }
+
+    @Override
+    public String description() {
+        return "train a Mixture-of-Experts classifier with loss-free / aux-loss / no load balancing across Spark workers";
+    }
+
+    @Override
+    public Class<TrainMoeConfig> configType() {
+        return TrainMoeConfig.class;
+    }
+
+    @Override
+    public String runIdKey() {
+        return "runId";
+    }
+
+    @Override
+    public void validate(TrainMoeConfig cfg, JobContext ctx) {
+        Configuration conf = ctx.hadoopConf();
+        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
+        requireSplit(manifest, cfg.data().dataset(), cfg.data().trainSplit(), "data.trainSplit");
+        if (cfg.data().hasValidation()) {
+            requireSplit(manifest, cfg.data().dataset(), cfg.data().validationSplit(), "data.validationSplit");
+        }
+        if (manifest.numClasses() < 2) {
+            throw new BadInputException(cfg.data().dataset() + ": a classifier needs at least 2 classes, manifest has "
+                    + manifest.numClasses());
+        }
+        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+    }
+
+    @Override
+    public void run(TrainMoeConfig cfg, JobContext ctx) {
+        SparkSession spark = ctx.spark(cfg.spark());
+        validate(cfg, ctx);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
+        int numInputs = manifest.featureShape().stream().reduce(1, (a, b) -> a * b);
+        int numClasses = manifest.numClasses();
+
+        RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
+        run.create();
+        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
+        long resumeStep = -1;
+        if (ctx.resume()) {
+            resumeStep = new Checkpoints(run.path(), conf).latest()
+                    .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
+        }
+        MoeClassifierFactory factory = new MoeClassifierFactory(cfg.model(), cfg.balancing(), numInputs, numClasses,
+                cfg.engine().seed());
+        MoeBalancingState state = factory.state();
+        Dataset<Row> train = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
+        Dataset<Row> validation = cfg.data().hasValidation()
+                ? PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().validationSplit()) : null;
+
+        MoeEvaluation[] last = {null};
+        try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, resumeStep)) {
+            ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
+            MoeMetricsListener moe = new MoeMetricsListener(metrics, state, cfg.engine().logEvery());
+            TrainingListener validate = new TrainingListener() {
+                @Override
+                public void onEpochEnd(int epoch, EngineState s) {
+                    if (validation == null) {
+                        return;
+                    }
+                    spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": validate epoch " + (epoch + 1));
+                    MoeEvaluation m = MoeEvaluator.evaluate(spark, validation, factory, s.evalParams(), s.globalState());
+                    last[0] = m;
+                    ctx.console().printf(Locale.ROOT, "[%s] epoch %d: %s accuracy %.4f, loss %.4f, MaxVio_global %.3f%n",
+                            cfg.runId(), epoch + 1, cfg.data().validationSplit(), m.accuracy(), m.meanLoss(),
+                            m.maxVioGlobal());
+                    metrics.write(MoeMetricsListener.validationRecord(m, s.globalState(), s.globalStep(), epoch,
+                            cfg.data().validationSplit()));
+                }
+            };
+            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, cfg.data().dataset() + "/"
+                    + cfg.data().trainSplit(), List.of(ColumnSpec.of(PreparedDataset.FEATURES, numInputs),
+                    ColumnSpec.of(PreparedDataset.LABEL, 1)), factory, state, ctx.resume(),
+                    TrainingListener.all(progress, moe, validate), null);
+            TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
+
+            ObjectNode summary = MetricsLog.record("summary");
+            summary.put("step", result.state().globalStep());
+            summary.put("trainSeconds", result.trainSeconds());
+            summary.put("samplesPerSecond", result.samplesPerSecond());
+            summary.put("balancing", cfg.balancing().strategy());
+            if (last[0] != null) {
+                summary.put("validationAccuracy", last[0].accuracy());
+                summary.put("maxVioGlobal", last[0].maxVioGlobal());
+            }
+            metrics.write(summary);
+            writeModel(run, cfg, numInputs, numClasses, result);
+            ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s (%.0f samples/s); model saved to %s%n",
+                    cfg.runId(), result.state().globalStep(), result.trainSeconds(), result.samplesPerSecond(),
+                    run.modelDir());
+        }
+        Reports.write(run, ctx);
+    }
+
+    /** {@code model/moe-model.json}: the config, parameters (evaluation point) and routing biases, written atomically. */
+    private static void writeModel(RunDirectory run, TrainMoeConfig cfg, int numInputs, int numClasses,
+                                   TrainingResult result) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode model = json.createObjectNode();
+        model.put("format", "sparktrain-moe-classifier-1");
+        model.put("numInputs", numInputs);
+        model.put("numClasses", numClasses);
+        model.put("seed", cfg.engine().seed());
+        model.set("model", json.valueToTree(cfg.model()));
+        model.set("balancing", json.valueToTree(cfg.balancing()));
+        ArrayNode params = model.putArray("params");
+        for (float p : result.evalParams()) {
+            params.add(p);
+        }
+        ArrayNode bias = model.putArray("bias");
+        for (float b : result.state().globalState()) {
+            bias.add(b);
+        }
+        try {
+            run.writeText("model/moe-model.json", json.writeValueAsString(model));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the MoE model", e);
+        }
+    }
+
+    private static void requireSplit(DatasetManifest manifest, String path, String split, String key) {
+        if (!manifest.splits().containsKey(split)) {
+            throw new BadInputException(key + ": prepared dataset " + path + " has no split '" + split
+                    + "' (it has " + manifest.splits().keySet() + ")");
+        }
+    }
+}
