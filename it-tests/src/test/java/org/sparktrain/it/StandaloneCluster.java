@@ -40,7 +40,7 @@ public final class StandaloneCluster implements AutoCloseable {
         for (int i = 0; i < numWorkers; i++) {
             addWorker(coresPerWorker, memoryPerWorker);
         }
-        awaitWorkers(numWorkers, Duration.ofSeconds(90));
+        awaitWorkers(numWorkers, Duration.ofMinutes(5));
     }
 
     public String masterUrl() {
@@ -82,15 +82,7 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Runs SparkSubmit as its own JVM and waits for it; {@code sparkConf} entries become --conf k=v. */
     public Submission submit(String deployMode, Map<String, String> sparkConf, Duration timeout, String... appArgs)
             throws Exception {
-        List<String> cmd = java("submit", "org.apache.spark.deploy.SparkSubmit");
-        cmd.addAll(List.of("--master", masterUrl(), "--deploy-mode", deployMode, "--class",
-                "org.sparktrain.cli.SparktrainCli", "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.executor.extraJavaOptions=" + opens, "--conf", "spark.driver.extraJavaOptions=" + opens,
-                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
-                "--conf", "spark.standalone.submit.waitAppCompletion=true"));
-        sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        cmd.add(clusterJar().toString());
-        cmd.addAll(List.of(appArgs));
+        List<String> cmd = submitCommand(deployMode, sparkConf, appArgs);
         Path log = Files.createTempFile(work, "submit-", ".log");
         Process p = builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -102,15 +94,24 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     /** Starts a SparkSubmit without waiting (for fault tests); output goes to {@code log}. */
-    public Process submitAsync(String deployMode, Path log, String... appArgs) throws IOException {
+    public Process submitAsync(String deployMode, Path log, Map<String, String> sparkConf, String... appArgs)
+            throws IOException {
+        return builder(submitCommand(deployMode, sparkConf, appArgs)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    /** SparkSubmit of the cluster jar with the Java 17 flags, 1-core 1 GiB executors, plus {@code --conf k=v}. */
+    private List<String> submitCommand(String deployMode, Map<String, String> sparkConf, String... appArgs) {
         List<String> cmd = java("submit", "org.apache.spark.deploy.SparkSubmit");
         cmd.addAll(List.of("--master", masterUrl(), "--deploy-mode", deployMode, "--class",
                 "org.sparktrain.cli.SparktrainCli", "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.executor.extraJavaOptions=" + opens, "--conf", "spark.executor.memory=1g",
-                "--conf", "spark.executor.cores=1"));
+                "--conf", "spark.executor.extraJavaOptions=" + opens, "--conf", "spark.driver.extraJavaOptions=" + opens,
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+        sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
         cmd.add(clusterJar().toString());
         cmd.addAll(List.of(appArgs));
-        return builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return cmd;
     }
 
     private Process start(String name, String mainClass, String... args) throws IOException {
