@@ -16,6 +16,7 @@ import org.sparktrain.config.Check;
  * @param weights         use the per-record {@code weight} column when the training data has one (weighted loss,
  *                        docs/selection.md); default true; false trains unweighted on the same records
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record DataConfig(String dataset, String trainSplit, String validationSplit, String selection,
                          Boolean weights) implements java.io.Serializable {
     public DataConfig {
