@@ -219,6 +219,17 @@ public record DatasetManifest(String format, String name, String kind, List<Inte
         return s;
     }
 
+    /**
+     * Fails, naming the config {@code key} and the dataset {@code path}, unless the manifest has the split (the check
+     * every training job's validation runs on its configured splits).
+     */
+    public void requireSplit(String key, String path, String split) {
+        if (!splits.containsKey(split)) {
+            throw new BadInputException(key + ": prepared dataset " + path + " has no split '" + split
+                    + "' (it has " + splits.keySet() + ")");
+        }
+    }
+
     /** Pretty-printed JSON. */
     public String toJson() {
         try {

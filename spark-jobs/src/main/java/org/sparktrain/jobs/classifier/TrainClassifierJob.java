@@ -63,11 +63,11 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
     public void validate(TrainClassifierConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().trainDataset(), conf);
-        requireSplit(manifest, cfg.data().trainDataset(), cfg.data().trainSplit(), "data.trainSplit");
+        manifest.requireSplit("data.trainSplit", cfg.data().trainDataset(), cfg.data().trainSplit());
         if (cfg.data().hasValidation()) {
             DatasetManifest full = cfg.data().selection() == null ? manifest
                     : PreparedDataset.readManifest(cfg.data().dataset(), conf);
-            requireSplit(full, cfg.data().dataset(), cfg.data().validationSplit(), "data.validationSplit");
+            full.requireSplit("data.validationSplit", cfg.data().dataset(), cfg.data().validationSplit());
             if (!full.featureShape().equals(manifest.featureShape()) || full.numClasses() != manifest.numClasses()) {
                 throw new BadInputException("data.selection: " + cfg.data().selection() + " has feature shape "
                         + manifest.featureShape() + " and " + manifest.numClasses() + " classes, but data.dataset "
@@ -209,12 +209,5 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             names.add(Integer.toString(i));
         }
         return names;
-    }
-
-    private static void requireSplit(DatasetManifest manifest, String path, String split, String key) {
-        if (!manifest.splits().containsKey(split)) {
-            throw new BadInputException(key + ": prepared dataset " + path + " has no split '" + split
-                    + "' (it has " + manifest.splits().keySet() + ")");
-        }
     }
 }

@@ -62,9 +62,9 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
     public void validate(TrainMoeConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
-        requireSplit(manifest, cfg.data().dataset(), cfg.data().trainSplit(), "data.trainSplit");
+        manifest.requireSplit("data.trainSplit", cfg.data().dataset(), cfg.data().trainSplit());
         if (cfg.data().hasValidation()) {
-            requireSplit(manifest, cfg.data().dataset(), cfg.data().validationSplit(), "data.validationSplit");
+            manifest.requireSplit("data.validationSplit", cfg.data().dataset(), cfg.data().validationSplit());
         }
         if (manifest.numClasses() < 2) {
             throw new BadInputException(cfg.data().dataset() + ": a classifier needs at least 2 classes, manifest has "
@@ -164,13 +164,6 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
             run.writeText("model/moe-model.json", json.writeValueAsString(model));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the MoE model", e);
-        }
-    }
-
-    private static void requireSplit(DatasetManifest manifest, String path, String split, String key) {
-        if (!manifest.splits().containsKey(split)) {
-            throw new BadInputException(key + ": prepared dataset " + path + " has no split '" + split
-                    + "' (it has " + manifest.splits().keySet() + ")");
         }
     }
 }
