@@ -301,7 +301,7 @@ public final class FastLeNet5Model implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (pool != null) {
             pool.shutdownNow();
         }

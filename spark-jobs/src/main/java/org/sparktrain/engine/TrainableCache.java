@@ -2,6 +2,7 @@ package org.sparktrain.engine;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Keeps each worker's built {@link Trainable} in its executor JVM between rounds, so a round costs a parameter copy,
@@ -20,23 +21,27 @@ final class TrainableCache {
             return cached;
         }
         // a new run in a long-lived executor (notebooks): drop what earlier runs left behind
-        CACHE.entrySet().removeIf(e -> {
-            if (!e.getKey().startsWith(runKey + "/")) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
+        removeAndClose(k -> !k.startsWith(runKey + "/"));
         return CACHE.computeIfAbsent(key, k -> factory.create());
     }
 
     static void release(String runKey) {
-        CACHE.entrySet().removeIf(e -> {
-            if (e.getKey().startsWith(runKey + "/")) {
-                e.getValue().close();
-                return true;
+        removeAndClose(k -> k.startsWith(runKey + "/"));
+    }
+
+    /**
+     * Removes the matching entries and closes each exactly once. Two tasks of one executor release the same run
+     * concurrently; {@code remove(key)} hands each entry to only one of them (a {@code removeIf} whose predicate
+     * closes could close one Trainable from both threads at once).
+     */
+    private static void removeAndClose(Predicate<String> matches) {
+        for (String key : CACHE.keySet()) {
+            if (matches.test(key)) {
+                Trainable removed = CACHE.remove(key);
+                if (removed != null) {
+                    removed.close();
+                }
             }
-            return false;
-        });
+        }
     }
 }
