@@ -99,10 +99,10 @@ class Dl4jSparkComparisonBench {
                 new ParameterAveragingTrainingMaster.Builder(PER_WORKER).batchSizePerWorker(PER_WORKER)
                         .averagingFrequency(1).workerPrefetchNumBatches(2).saveUpdater(true).rngSeed(42).build()));
         try {
-            // Aeron (DL4J's gradient-sharing transport) refuses its defaults when the publication unblock timeout is not
-            // above the client liveness timeout; give it a consistent pair
-            System.setProperty("aeron.client.liveness.timeout", "5000000000");
-            System.setProperty("aeron.publication.unblock.timeout", "15000000000");
+            // Aeron (DL4J's gradient-sharing transport) refuses to start when the publication unblock timeout is not
+            // above the client liveness timeout. DL4J's AeronUdpTransport sets the liveness timeout to 30 s itself
+            // (System property aeron.client.liveness.timeout), above Aeron's 15 s unblock default: raise the latter
+            System.setProperty("aeron.publication.unblock.timeout", "60000000000");
             VoidConfiguration voidConf = VoidConfiguration.builder().unicastPort(40123).networkMask("127.0.0.0/8")
                     .controllerAddress("127.0.0.1").build();
             rows.add(runDl4j("DL4J SharedTrainingMaster (gradient sharing)", batches, nBatches, test, factory, lenet,
