@@ -5,7 +5,9 @@ package org.sparktrain.zoo.grownet;
  * F = c0 + α Σ_k f_k, minimised over the parameters of every learner and α ({@link GrowNetModel#flatParams()}
  * layout). Gradients flow through the chain of penultimate features: learner k's input [x ; φ_{k−1}] passes
  * ∂L/∂φ_{k−1} back to learner k−1. With g_i = ∂l/∂F_i: ∂L/∂f_k,i = α g_i and ∂L/∂α = Σ_i g_i Σ_k f_k(x_i).
- * All learners run in train mode (synchronised batch statistics), as in the reference code.
+ * All learners run in train mode (synchronised batch statistics), as in the reference code. For
+ * {@link GrowNetTask#RANKING} the loss is the RankNet loss Σ_q L_q of {@link PairwiseRankNet} over the batch's
+ * queries (rows grouped by {@code queryStarts}) and g_i = ∂L/∂F_i is its per-document gradient.
  *
  * <p>Reference: Badirli et al., "Gradient Boosting Neural Networks: GrowNet", arXiv:2002.07971, 2020, Sec. 3.2.
  */
@@ -20,6 +22,20 @@ public final class CorrectiveObjective {
      */
     public static ObjectiveResult compute(GrowNetModel model, double[] x, double[] y, int rows,
                                           boolean learnBoostRate, Reducer reducer) {
+        return compute(model, x, y, rows, null, learnBoostRate, reducer);
+    }
+
+    /**
+     * @param queryStarts for {@link GrowNetTask#RANKING}: query q holds rows queryStarts[q] .. queryStarts[q+1] − 1
+     *                    (see {@link PairwiseRankNet}); null for the pointwise tasks
+     */
+    public static ObjectiveResult compute(GrowNetModel model, double[] x, double[] y, int rows, int[] queryStarts,
+                                          boolean learnBoostRate, Reducer reducer) {
+        boolean ranking = model.task() == GrowNetTask.RANKING;
+        if (ranking != (queryStarts != null)) {
+            throw new IllegalArgumentException(ranking ? "the ranking task needs query starts"
+                    : "query starts are only for the ranking task");
+        }
         int k = model.numLearners();
         if (k == 0) {
             throw new IllegalStateException("the corrective step needs at least one learner");
@@ -36,15 +52,26 @@ public final class CorrectiveObjective {
             }
         }
         double alpha = model.boostRate();
+        double[] score = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            score[i] = model.initialScore() + alpha * sumF[i];
+        }
         double loss = 0;
+        double[] g = new double[rows];
+        if (ranking) {
+            loss = PairwiseRankNet.loss(score, y, queryStarts);
+            g = PairwiseRankNet.statistics(score, y, queryStarts).g();
+        } else {
+            for (int i = 0; i < rows; i++) {
+                loss += model.task().loss(y[i], score[i]);
+                g[i] = model.task().lossGradient(y[i], score[i]);
+            }
+        }
         double dAlpha = 0;
         double[] df = new double[rows];
         for (int i = 0; i < rows; i++) {
-            double score = model.initialScore() + alpha * sumF[i];
-            loss += model.task().loss(y[i], score);
-            double g = model.task().lossGradient(y[i], score);
-            dAlpha += g * sumF[i];
-            df[i] = alpha * g;
+            dAlpha += g[i] * sumF[i];
+            df[i] = alpha * g[i];
         }
         double[] grad = new double[model.numParams()];
         int[] offsets = new int[k];

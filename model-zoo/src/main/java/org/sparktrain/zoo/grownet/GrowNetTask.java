@@ -10,6 +10,10 @@ package org.sparktrain.zoo.grownet;
  *   <li>{@link #BINARY}: labels y ∈ {−1, +1}, l = log(1 + e^{−yF}): g = −y/(1 + e^{yF}),
  *       h = 1/((1 + e^{yF})(1 + e^{−yF})) = p(1 − p), ỹ = −g/h = y(1 + e^{−yF}). The corrective step minimises the
  *       same l (BCE-with-logits on (y+1)/2). Initial score c0 = log(#pos/#neg).</li>
+ *   <li>{@link #RANKING}: learning to rank with the RankNet pairwise loss. Labels are graded relevances r &ge; 0;
+ *       g and h are sums over the pairs of a query, so they are not per-example: {@link PairwiseRankNet} computes
+ *       them (the per-example methods here refuse this task). Initial score c0 = mean((2^r − 1)/16), the reference
+ *       code's value (a constant shift, irrelevant for the ranking).</li>
  * </ul>
  * First-order targets (the paper's ablation) use h = 1 and ỹ = −g (the reference script never defines h in its
  * first-order branch; h = 1 is the intended reading).
@@ -19,7 +23,8 @@ package org.sparktrain.zoo.grownet;
  */
 public enum GrowNetTask {
     REGRESSION,
-    BINARY;
+    BINARY,
+    RANKING;
 
     /** A Newton (or first-order) target ỹ and its weight h for one example. */
     public record Target(double target, double weight) {
@@ -27,6 +32,7 @@ public enum GrowNetTask {
 
     /** The loss the corrective step minimises (and the stage-wise boosting follows), for one example. */
     public double loss(double y, double score) {
+        requirePointwise();
         if (this == REGRESSION) {
             double r = y - score;
             return r * r;
@@ -36,6 +42,7 @@ public enum GrowNetTask {
 
     /** d loss / d F of {@link #loss}. */
     public double lossGradient(double y, double score) {
+        requirePointwise();
         if (this == REGRESSION) {
             return 2 * (score - y);
         }
@@ -47,6 +54,7 @@ public enum GrowNetTask {
      * ỹ = −g with weight 1. For regression both are (y − F, 1).
      */
     public Target target(double y, double score, boolean secondOrder) {
+        requirePointwise();
         if (this == REGRESSION) {
             return new Target(y - score, 1.0);
         }
@@ -59,12 +67,18 @@ public enum GrowNetTask {
         return new Target(y * (1 + Math.exp(-y * score)), h);
     }
 
-    /** Checks a label and maps it to the task's convention (binary: 0/1 or −1/+1 to −1/+1). */
+    /** Checks a label and maps it to the task's convention (binary: 0/1 or −1/+1 to −1/+1; ranking: r &ge; 0). */
     public double canonicalLabel(double label, String where) {
         if (!Double.isFinite(label)) {
             throw new IllegalArgumentException(where + ": label " + label + " is not finite");
         }
         if (this == REGRESSION) {
+            return label;
+        }
+        if (this == RANKING) {
+            if (label < 0) {
+                throw new IllegalArgumentException(where + ": relevance label must be >= 0, got " + label);
+            }
             return label;
         }
         if (label == 1) {
@@ -76,12 +90,23 @@ public enum GrowNetTask {
         throw new IllegalArgumentException(where + ": binary label must be 0/1 or -1/+1, got " + label);
     }
 
-    /** c0 from the label sum and count (labels already canonical): mean(y), or log(#pos/#neg). */
+    /**
+     * One example's term of the sum {@link #initialScore} takes: the canonical label y, or (2^y − 1)/16 for
+     * {@link #RANKING}.
+     */
+    public double initialScoreTerm(double y) {
+        return this == RANKING ? (Math.pow(2, y) - 1) / 16 : y;
+    }
+
+    /**
+     * c0 from the sum of {@link #initialScoreTerm} over the examples and their count: mean(y) (regression),
+     * log(#pos/#neg) (binary), mean((2^r − 1)/16) (ranking).
+     */
     public double initialScore(double labelSum, long count) {
         if (count == 0) {
             throw new IllegalArgumentException("no training examples");
         }
-        if (this == REGRESSION) {
+        if (this == REGRESSION || this == RANKING) {
             return labelSum / count;
         }
         double pos = (count + labelSum) / 2;
@@ -91,6 +116,12 @@ public enum GrowNetTask {
                     + " positive, " + (long) neg + " negative)");
         }
         return Math.log(pos / neg);
+    }
+
+    private void requirePointwise() {
+        if (this == RANKING) {
+            throw new IllegalStateException("RANKING is a pairwise loss over a query; use PairwiseRankNet");
+        }
     }
 
     static double sigmoid(double z) {

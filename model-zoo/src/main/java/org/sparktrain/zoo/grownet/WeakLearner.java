@@ -78,15 +78,38 @@ public final class WeakLearner {
 
     /** A freshly initialised learner (PyTorch defaults, seeded). */
     public static WeakLearner create(int inputs, int hidden, boolean stacked, long seed) {
+        return create(inputs, hidden, stacked, seed, false);
+    }
+
+    /**
+     * A freshly initialised learner, seeded: PyTorch's {@code nn.Linear} defaults, or with {@code xavier} the
+     * reference code's learning-to-rank initialisation: Xavier-uniform weights U(−b, b), b = √(6/(fan_in + fan_out)),
+     * and every bias 0.01. BatchNorm γ = 1, β = 0 either way.
+     */
+    public static WeakLearner create(int inputs, int hidden, boolean stacked, long seed, boolean xavier) {
         int in = inputs + (stacked ? hidden : 0);
         double[] p = new double[numParams(inputs, hidden, stacked)];
         SplittableRandom rng = new SplittableRandom(seed);
         int o = 0;
-        o = uniform(p, o, in * hidden + hidden, 1 / Math.sqrt(in), rng);        // W1, b1
-        Arrays.fill(p, o, o + hidden, 1.0);                                       // γ1
-        o += 2 * hidden;                                                          // β1 = 0
-        o = uniform(p, o, hidden * hidden + hidden, 1 / Math.sqrt(hidden), rng);  // W2, b2
-        o = uniform(p, o, hidden + 1, 1 / Math.sqrt(hidden), rng);                // w_out, b_out
+        if (xavier) {
+            o = uniform(p, o, in * hidden, Math.sqrt(6.0 / (in + hidden)), rng);              // W1
+            Arrays.fill(p, o, o + hidden, 0.01);                                               // b1
+            o += hidden;
+        } else {
+            o = uniform(p, o, in * hidden + hidden, 1 / Math.sqrt(in), rng);                   // W1, b1
+        }
+        Arrays.fill(p, o, o + hidden, 1.0);                                                    // γ1
+        o += 2 * hidden;                                                                       // β1 = 0
+        if (xavier) {
+            o = uniform(p, o, hidden * hidden, Math.sqrt(6.0 / (2 * hidden)), rng);            // W2
+            Arrays.fill(p, o, o + hidden, 0.01);                                               // b2
+            o += hidden;
+            o = uniform(p, o, hidden, Math.sqrt(6.0 / (hidden + 1)), rng);                     // w_out
+            p[o++] = 0.01;                                                                     // b_out
+        } else {
+            o = uniform(p, o, hidden * hidden + hidden, 1 / Math.sqrt(hidden), rng);           // W2, b2
+            o = uniform(p, o, hidden + 1, 1 / Math.sqrt(hidden), rng);                         // w_out, b_out
+        }
         if (stacked) {
             Arrays.fill(p, o, o + in, 1.0);                                       // γ0; β0 = 0
         }

@@ -43,20 +43,22 @@ class GrowNetGradientTest {
     }
 
     @Test
-    void correctiveObjectiveGradientMatchesFiniteDifferencesForBothTasks() {
+    void correctiveObjectiveGradientMatchesFiniteDifferencesForAllTasks() {
         for (GrowNetTask task : GrowNetTask.values()) {
             SplittableRandom rng = new SplittableRandom(2);
             GrowNetModel m = model(task, 3, rng);
             double[] x = gaussian(B, D, rng);
             double[] y = labels(task, B, rng);
-            ObjectiveResult r = CorrectiveObjective.compute(m, x, y, B, true, Reducer.LOCAL);
+            int[] starts = task == GrowNetTask.RANKING ? new int[]{0, 3, B} : null; // queries of 3 and 4 rows
+            ObjectiveResult r = CorrectiveObjective.compute(m, x, y, B, starts, true, Reducer.LOCAL);
             double[] flat = m.flatParams();
             checkGradient(flat, r.gradient(), p -> {
                 m.setFlatParams(p);
-                return CorrectiveObjective.compute(m, x, y, B, true, Reducer.LOCAL).lossSum();
+                return CorrectiveObjective.compute(m, x, y, B, starts, true, Reducer.LOCAL).lossSum();
             });
             // a constant boost rate gets no gradient
-            assertEquals(0.0, CorrectiveObjective.compute(m, x, y, B, false, Reducer.LOCAL).gradient()[flat.length - 1]);
+            assertEquals(0.0, CorrectiveObjective.compute(m, x, y, B, starts, false, Reducer.LOCAL)
+                    .gradient()[flat.length - 1]);
         }
     }
 
@@ -250,7 +252,8 @@ class GrowNetGradientTest {
     private static double[] labels(GrowNetTask task, int n, SplittableRandom rng) {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
-            y[i] = task == GrowNetTask.BINARY ? (i % 2 == 0 ? 1 : -1) : rng.nextDouble();
+            y[i] = task == GrowNetTask.BINARY ? (i % 2 == 0 ? 1 : -1)
+                    : task == GrowNetTask.RANKING ? rng.nextInt(3) : rng.nextDouble();
         }
         return y;
     }

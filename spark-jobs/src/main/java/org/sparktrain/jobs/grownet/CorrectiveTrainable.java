@@ -18,7 +18,10 @@ import java.io.UncheckedIOException;
 /**
  * The engine's view of GrowNet's fully corrective step ({@link CorrectiveObjective}): the parameters are every
  * learner's plus α ({@link GrowNetModel#flatParams()}), the loss is the task loss of the ensemble on (x, y), all
- * learners in train mode with synchronised BatchNorm. L2 weight decay λ is added as λ·rows·θ (not on a constant α).
+ * learners in train mode with synchronised BatchNorm. L2 weight decay λ is added as λ·weight·θ (not on a constant
+ * α), weight = the engine weight of the batch. For the ranking task each record is one whole query
+ * ({@link QueryPacking}), the loss is the RankNet loss summed over the batch's queries and the weight is the number
+ * of queries (the reference code's per-query average).
  */
 final class CorrectiveTrainable implements Trainable {
     private final Factory spec;
@@ -51,23 +54,39 @@ final class CorrectiveTrainable implements Trainable {
 
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
-        int rows = batch.size();
         double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
         model.setFlatParams(theta);
-        double[] x = RunningStatistics.toDoubles(batch.rows(StageTrainable.X));
-        double[] y = RunningStatistics.toDoubles(batch.rows(StageTrainable.Y));
-        ObjectiveResult r = CorrectiveObjective.compute(model, x, y, rows, spec.learnBoostRate,
+        int rows;
+        double[] x;
+        double[] y;
+        int[] starts = null;
+        double weight;
+        if (spec.queryWidth > 0) { // learning to rank: whole queries packed one per record
+            QueryPacking.Unpacked u = QueryPacking.unpack(batch, spec.queryWidth,
+                    new String[]{StageTrainable.X, StageTrainable.Y}, new int[]{model.inputs(), 1});
+            rows = u.rows();
+            x = u.columns().get(0);
+            y = u.columns().get(1);
+            starts = u.starts();
+            weight = batch.size(); // queries: the RankNet loss averaged per query
+        } else {
+            rows = batch.size();
+            x = RunningStatistics.toDoubles(batch.rows(StageTrainable.X));
+            y = RunningStatistics.toDoubles(batch.rows(StageTrainable.Y));
+            weight = rows;
+        }
+        ObjectiveResult r = CorrectiveObjective.compute(model, x, y, rows, starts, spec.learnBoostRate,
                 new CollectiveReducer(context.collective(), context.step()));
         double[] g = r.gradient();
         int last = g.length - 1;
         for (int i = 0; i < g.length; i++) {
             if (i < last || spec.learnBoostRate) {
-                g[i] += spec.l2 * rows * theta[i];
+                g[i] += spec.l2 * weight * theta[i];
             }
         }
         spec.runningStatistics().report(context.stats(), r.batchNormSums(), rows);
         gradient = Nd4j.createFromArray(RunningStatistics.toFloats(g)).reshape(1, g.length);
-        return new StepResult(r.lossSum(), rows);
+        return new StepResult(r.lossSum(), weight);
     }
 
     /** Carries the ensemble (serialised) to the workers. */
@@ -76,9 +95,11 @@ final class CorrectiveTrainable implements Trainable {
         private final String key;
         final boolean learnBoostRate;
         final double l2;
+        final int queryWidth;
         private final RunningStatistics running;
 
-        Factory(GrowNetModel model, boolean learnBoostRate, double l2) {
+        /** @param queryWidth K, documents per packed query record for the ranking task; 0 otherwise */
+        Factory(GrowNetModel model, boolean learnBoostRate, double l2, int queryWidth) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
                 model.write(out);
@@ -88,12 +109,13 @@ final class CorrectiveTrainable implements Trainable {
             this.modelBytes = out.toByteArray();
             this.learnBoostRate = learnBoostRate;
             this.l2 = l2;
+            this.queryWidth = queryWidth;
             boolean[] stacked = new boolean[model.numLearners()];
             for (int k = 0; k < stacked.length; k++) {
                 stacked[k] = model.learner(k).stacked();
             }
             this.running = new RunningStatistics(model.inputs(), model.hidden(), stacked, model.flatRunning());
-            this.key = "grownet-corrective-" + java.util.Arrays.hashCode(modelBytes) + "-" + learnBoostRate + "-" + l2;
+            this.key = "grownet-corrective-" + java.util.Arrays.hashCode(modelBytes) + "-" + learnBoostRate + "-" + l2 + "-" + queryWidth;
         }
 
         GrowNetModel model() {

@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.sparktrain.zoo.grownet.GrowNetModel;
+import org.sparktrain.zoo.grownet.Ndcg;
 import org.sparktrain.zoo.grownet.WeakLearner;
 
 import java.io.ByteArrayInputStream;
@@ -58,6 +59,94 @@ final class EnsembleColumns {
         Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
         df.count();
         return df;
+    }
+
+    /**
+     * The same pass over packed queries ({@link QueryPacking}): appends {@code score} (array of K, F per document,
+     * padding 0) and {@code phi} (array of K·H) to every query record.
+     */
+    static Dataset<Row> scorePacked(SparkSession spark, Dataset<Row> packed, GrowNetModel model, int inputs,
+                                    int width) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> bytes = jsc.broadcast(bytes(model));
+        boolean withPhi = model.numLearners() > 0;
+        int h = model.hidden();
+        JavaRDD<Row> rows = packed.javaRDD().mapPartitions(it -> {
+            GrowNetModel m = read(bytes.value());
+            List<Row> out = new ArrayList<>();
+            while (it.hasNext()) {
+                Row r = it.next();
+                int n = (int) r.getFloat(3);
+                List<Object> xs = r.getList(1);
+                double[] x = new double[n * inputs];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = ((Number) xs.get(i)).doubleValue();
+                }
+                WeakLearner.Output o = m.evaluate(x, n);
+                Float[] score = new Float[width];
+                java.util.Arrays.fill(score, 0f);
+                for (int i = 0; i < n; i++) {
+                    score[i] = (float) o.f()[i];
+                }
+                Object[] values = new Object[withPhi ? 6 : 5];
+                for (int c = 0; c < 4; c++) {
+                    values[c] = r.get(c);
+                }
+                values[4] = score;
+                if (withPhi) {
+                    Float[] phi = new Float[width * h];
+                    java.util.Arrays.fill(phi, 0f);
+                    for (int i = 0; i < n * h; i++) {
+                        phi[i] = (float) o.phi()[i];
+                    }
+                    values[5] = phi;
+                }
+                out.add(RowFactory.create(values));
+            }
+            return out.iterator();
+        });
+        StructType schema = packed.schema().add(StageTrainable.SCORE,
+                DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        if (withPhi) {
+            schema = schema.add(StageTrainable.PHI, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
+        df.count();
+        return df;
+    }
+
+    /**
+     * Mean nDCG@k (gain 2^rel − 1, {@link Ndcg}) of the current ensemble over packed queries; queries without a
+     * relevant document are skipped. Each query is a whole record, so the sum runs per partition.
+     */
+    static double meanNdcg(Dataset<Row> packed, GrowNetModel model, int inputs, int k) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(packed.sparkSession().sparkContext());
+        Broadcast<byte[]> bytes = jsc.broadcast(bytes(model));
+        double[] sum = packed.javaRDD().mapPartitions(it -> {
+            GrowNetModel m = read(bytes.value());
+            double[] acc = new double[2];
+            while (it.hasNext()) {
+                Row r = it.next();
+                int n = (int) r.getFloat(3);
+                List<Object> xs = r.getList(1);
+                List<Object> ys = r.getList(2);
+                double[] x = new double[n * inputs];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = ((Number) xs.get(i)).doubleValue();
+                }
+                double[] y = new double[n];
+                for (int i = 0; i < n; i++) {
+                    y[i] = ((Number) ys.get(i)).doubleValue();
+                }
+                double v = Ndcg.at(m.evaluate(x, n).f(), y, 0, n, k);
+                if (!Double.isNaN(v)) {
+                    acc[0] += v;
+                    acc[1] += 1;
+                }
+            }
+            return List.of(acc).iterator();
+        }).reduce((a, b) -> new double[]{a[0] + b[0], a[1] + b[1]});
+        return sum[1] == 0 ? Double.NaN : sum[0] / sum[1];
     }
 
     private static void scoreBlock(GrowNetModel m, List<Row> block, int d, boolean withPhi, List<Row> out) {

@@ -37,18 +37,22 @@ import java.util.UUID;
  * GrowNet, gradient boosting with shallow neural networks, trained on Spark through sparktrain's engine.
  *
  * <p>Algorithm (Badirli et al., "Gradient Boosting Neural Networks: GrowNet", arXiv:2002.07971, 2020):
- * F_0 = c0 (mean(y), or log(#pos/#neg)); α = boostRate. For stage k = 1..K:
+ * F_0 = c0 (mean(y), log(#pos/#neg), or mean((2^r − 1)/16) for ranking); α = boostRate. For stage k = 1..K:
  * <ol>
  *   <li>one pass over the data appends F_{k−1}(x) and φ_{k−1}(x) ({@link EnsembleColumns});</li>
  *   <li>a new {@link WeakLearner} f_k (input [x ; φ_{k−1}] for k &gt; 1) is fit to the Newton targets
  *       min Σ h (α f_k − ỹ)² with Adam(lr, λ), data-parallel through the {@link TrainingEngine}
  *       ({@link StageTrainable});</li>
- *   <li>for k &gt; 1 the fully corrective step trains all learners and α on the task loss with Adam(lr/2 or lr/3, λ),
- *       also through the engine ({@link CorrectiveTrainable});</li>
+ *   <li>for k &gt; 1 (ranking: k &ge; 5) the fully corrective step trains all learners and α on the task loss with
+ *       Adam(lr/2 or lr/3, λ), also through the engine ({@link CorrectiveTrainable});</li>
  *   <li>at stages divisible by {@code halveEvery}, lr and λ are halved (also for later learners);</li>
- *   <li>the validation metric (RMSE, or AUC) is computed; the best stage's ensemble is kept and training stops after
- *       {@code patience} stages without improvement.</li>
+ *   <li>the validation metric (RMSE, AUC, or nDCG@5 with gain 2^r − 1) is computed; the best stage's ensemble is
+ *       kept and training stops after {@code patience} stages without improvement.</li>
  * </ol>
+ * Learning to rank ({@code task = ranking}, RankNet pairwise): the rows are documents with a query id column; each
+ * query is packed whole into one engine record ({@link QueryPacking}), so a mini-batch of {@code batchSize} records
+ * is that many whole queries and the pairwise g and h never miss a pair. Queries without two different labels are
+ * dropped from training.
  * BatchNorm: synchronised over workers (global batch statistics), so W workers equal one worker on the same global
  * batch; running statistics are the engine's replicated global state ({@link RunningStatistics}). Features are
  * standardised with the training mean and standard deviation (kept in the model). The training set is trimmed to a
@@ -89,7 +93,7 @@ public final class GrowNet {
                 acc[j] += v;
                 acc[d + j] += v * v;
             }
-            acc[2 * d] += r.getFloat(2);
+            acc[2 * d] += task.initialScoreTerm(r.getFloat(2));
             acc[2 * d + 1] += 1;
             return acc;
         }, (a, b) -> {
@@ -107,17 +111,37 @@ public final class GrowNet {
             scale[j] = var > 1e-24 ? Math.sqrt(var) : 1.0; // constant features stay at 0 after centring
         }
         int workers = params.workers();
-        long kept = n - n % workers;
+        boolean ranking = task == GrowNetTask.RANKING;
         GrowNetModel model = new GrowNetModel(task, d, params.hidden(), mean, scale,
                 task.initialScore(moments[2 * d], n), params.boostRate(), List.of());
-        Dataset<Row> prepared = standardized(spark, raw, mean, scale).filter(functions.col("id").lt(kept))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        prepared.count();
-        Dataset<Row> val = validation == null ? null
-                : standardized(spark, canonical(validation, "validation data"), mean, scale)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}", task, n, kept, d,
-                model.initialScore());
+        long kept;
+        int width = 0; // documents per packed query record (ranking)
+        Dataset<Row> prepared;
+        Dataset<Row> val = null;
+        if (ranking) {
+            QueryPacking.Packed packed = QueryPacking.pack(spark, standardized(spark, raw, mean, scale), d, true,
+                    workers);
+            prepared = packed.data();
+            width = packed.width();
+            kept = packed.documents();
+            if (validation != null) {
+                val = QueryPacking.pack(spark, standardized(spark, canonical(validation, "validation data"), mean,
+                        scale), d, false, workers).data();
+            }
+            LOG.info("GrowNet RANKING: {} training documents, {} informative queries used ({} documents, at most {}"
+                    + " per query), {} features, c0 = {}", n, packed.queries(), kept, width, d, model.initialScore());
+        } else {
+            kept = n - n % workers;
+            prepared = standardized(spark, raw, mean, scale).filter(functions.col("id").lt(kept))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            prepared.count();
+            if (validation != null) {
+                val = standardized(spark, canonical(validation, "validation data"), mean, scale)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+            }
+            LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}", task, n, kept, d,
+                    model.initialScore());
+        }
 
         String workDir = params.workDir() != null ? params.workDir()
                 : new java.io.File(System.getProperty("java.io.tmpdir"), "sparktrain-grownet").toURI().toString();
@@ -130,14 +154,14 @@ public final class GrowNet {
         GrowNetModel best = model.copy();
         double bestMetric = Double.NaN;
         int bestStage = 0;
-        Dataset<Row> scored = EnsembleColumns.score(spark, prepared, model, d);
+        Dataset<Row> scored = score(spark, prepared, model, d, width);
         try {
             for (int k = 1; k <= params.stages(); k++) {
                 long s0 = System.nanoTime();
-                WeakLearner learner = fitStage(spark, scored, model, k, lr, l2, runDir);
+                WeakLearner learner = fitStage(spark, scored, model, k, lr, l2, runDir, width);
                 model.addLearner(learner);
-                if (params.correctiveStep() && k > 1) {
-                    correct(spark, prepared, model, k, params.correctiveLearningRate(lr), l2, runDir);
+                if (params.correctiveStep() && k >= params.firstCorrectiveStage()) {
+                    correct(spark, prepared, model, k, params.correctiveLearningRate(lr), l2, runDir, width);
                 }
                 if (k % params.halveEvery() == 0) {
                     lr /= 2;
@@ -163,7 +187,7 @@ public final class GrowNet {
                     break;
                 }
                 if (k < params.stages()) {
-                    Dataset<Row> next = EnsembleColumns.score(spark, prepared, model, d);
+                    Dataset<Row> next = score(spark, prepared, model, d, width);
                     scored.unpersist(false);
                     scored = next;
                 }
@@ -184,32 +208,46 @@ public final class GrowNet {
         return new GrowNetSparkModel(best, params.featuresCol(), params.predictionCol(), summary);
     }
 
-    /** RMSE (regression, lower is better) or AUC (binary, higher is better). */
+    /** RMSE (regression, lower is better), AUC (binary) or nDCG@5 with gain 2^rel − 1 (ranking; higher is better). */
     public String metricName() {
-        return params.taskType() == GrowNetTask.BINARY ? "auc" : "rmse";
+        return switch (params.taskType()) {
+            case BINARY -> "auc";
+            case RANKING -> "ndcg@5";
+            default -> "rmse";
+        };
     }
 
     private boolean better(double metric, double best) {
-        return params.taskType() == GrowNetTask.BINARY ? metric > best : metric < best;
+        return params.taskType() == GrowNetTask.REGRESSION ? metric < best : metric > best;
+    }
+
+    private static Dataset<Row> score(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int d,
+                                      int width) {
+        return width > 0 ? EnsembleColumns.scorePacked(spark, prepared, model, d, width)
+                : EnsembleColumns.score(spark, prepared, model, d);
     }
 
     private WeakLearner fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k, double lr,
-                                 double l2, String runDir) {
+                                 double l2, String runDir, int width) {
         int d = model.inputs();
         int h = model.hidden();
         boolean stacked = k > 1;
         long seed = params.seed() * 1_000_003L + k;
         StageTrainable.Factory factory = new StageTrainable.Factory(model.task(), d, h, stacked, seed,
-                model.boostRate(), params.secondOrder(), l2);
-        List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, d),
-                ColumnSpec.of(StageTrainable.Y, 1), ColumnSpec.of(StageTrainable.SCORE, 1)));
+                model.boostRate(), params.secondOrder(), l2, width);
+        int per = Math.max(width, 1); // packed query records hold K documents
+        List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, d * per),
+                ColumnSpec.of(StageTrainable.Y, per), ColumnSpec.of(StageTrainable.SCORE, per)));
         if (stacked) {
-            columns.add(ColumnSpec.of(StageTrainable.PHI, h));
+            columns.add(ColumnSpec.of(StageTrainable.PHI, h * per));
+        }
+        if (width > 0) {
+            columns.add(ColumnSpec.of(QueryPacking.N, 1));
         }
         TrainingResult r = new TrainingEngine(spark, engine(params.epochsPerStage(), seed), OptimizerConfig.of("adam", lr))
                 .train(new TrainingSpec("grownet-stage-" + k, runDir + "/stage-" + k, scored, "GrowNet training data",
                         columns, factory, factory.runningStatistics(), false, null, null));
-        WeakLearner learner = WeakLearner.create(d, h, stacked, seed);
+        WeakLearner learner = WeakLearner.create(d, h, stacked, seed, factory.xavier);
         double[] p = RunningStatistics.toDoubles(r.evalParams());
         System.arraycopy(p, 0, learner.params(), 0, p.length);
         double[] running = RunningStatistics.toDoubles(r.state().globalState());
@@ -218,13 +256,19 @@ public final class GrowNet {
     }
 
     private void correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k, double lr, double l2,
-                         String runDir) {
-        CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2);
+                         String runDir, int width) {
+        CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2,
+                width);
         long seed = params.seed() * 1_000_003L + 500_000 + k;
+        int per = Math.max(width, 1);
+        List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, model.inputs() * per),
+                ColumnSpec.of(StageTrainable.Y, per)));
+        if (width > 0) {
+            columns.add(ColumnSpec.of(QueryPacking.N, 1));
+        }
         TrainingResult r = new TrainingEngine(spark, engine(params.correctiveEpochs(), seed), OptimizerConfig.of("adam", lr))
                 .train(new TrainingSpec("grownet-corrective-" + k, runDir + "/corrective-" + k, prepared,
-                        "GrowNet training data", List.of(ColumnSpec.of(StageTrainable.X, model.inputs()),
-                        ColumnSpec.of(StageTrainable.Y, 1)), factory, factory.runningStatistics(), false, null, null));
+                        "GrowNet training data", columns, factory, factory.runningStatistics(), false, null, null));
         model.setFlatParams(RunningStatistics.toDoubles(r.evalParams()));
         model.setFlatRunning(RunningStatistics.toDoubles(r.state().globalState()));
     }
@@ -235,6 +279,9 @@ public final class GrowNet {
     }
 
     private double metric(SparkSession spark, Dataset<Row> val, GrowNetModel model, int d) {
+        if (model.task() == GrowNetTask.RANKING) {
+            return EnsembleColumns.meanNdcg(val, model, d, 5);
+        }
         Dataset<Row> s = EnsembleColumns.score(spark, val, model, d);
         try {
             if (model.task() == GrowNetTask.BINARY) {
@@ -259,6 +306,13 @@ public final class GrowNet {
                 throw new IllegalArgumentException(what + ": no column '" + c + "' in " + schema.simpleString());
             }
         }
+        boolean ranking = params.taskType() == GrowNetTask.RANKING;
+        if (ranking && !java.util.Arrays.asList(schema.fieldNames()).contains(params.queryCol())) {
+            throw new IllegalArgumentException(what + ": no query column '" + params.queryCol() + "' in "
+                    + schema.simpleString() + " (the ranking task needs one)");
+        }
+        int qi = ranking ? schema.fieldIndex(params.queryCol()) : -1;
+        String qc = params.queryCol();
         int fi = schema.fieldIndex(params.featuresCol());
         int li = schema.fieldIndex(params.labelCol());
         String fc = params.featuresCol();
@@ -280,9 +334,16 @@ public final class GrowNet {
                 throw new IllegalArgumentException(what + ": row " + t._2() + " has a null '" + lc + "'");
             }
             double y = task.canonicalLabel(((Number) r.get(li)).doubleValue(), what + " row " + t._2() + " column '" + lc + "'");
-            return RowFactory.create(t._2(), boxed, (float) y);
+            if (!ranking) {
+                return RowFactory.create(t._2(), boxed, (float) y);
+            }
+            if (r.isNullAt(qi)) {
+                throw new IllegalArgumentException(what + ": row " + t._2() + " has a null '" + qc + "'");
+            }
+            return RowFactory.create(t._2(), boxed, (float) y, String.valueOf(r.get(qi)));
         });
-        return data.sparkSession().createDataFrame(rows, prepSchema());
+        return data.sparkSession().createDataFrame(rows, ranking ? prepSchema().add("query", DataTypes.StringType,
+                false) : prepSchema());
     }
 
     private static Dataset<Row> standardized(SparkSession spark, Dataset<Row> raw, double[] mean, double[] scale) {
@@ -296,9 +357,12 @@ public final class GrowNet {
             for (int j = 0; j < d; j++) {
                 z[j] = (float) ((((Number) x.get(j)).doubleValue() - mean[j]) / scale[j]);
             }
+            if (r.length() > 3) { // ranking: keep the query key
+                return RowFactory.create(r.getLong(0), z, r.getFloat(2), r.getString(3));
+            }
             return RowFactory.create(r.getLong(0), z, r.getFloat(2));
         });
-        return spark.createDataFrame(rows, prepSchema());
+        return spark.createDataFrame(rows, raw.schema());
     }
 
     private static StructType prepSchema() {

@@ -9,19 +9,22 @@ import java.util.List;
  * Settings of a GrowNet fit (defaults in this constructor, nowhere else; the reference code's defaults from the
  * spec's table where it has them).
  *
- * @param task             {@code regression} (MSE) or {@code binary} (logistic); default regression
+ * @param task             {@code regression} (MSE), {@code binary} (logistic) or {@code ranking} (RankNet pairwise
+ *                         within each query of {@code queryCol}); default regression
  * @param hidden           H, width of both hidden layers of every learner; default 16
  * @param stages           maximum number of weak learners; default 40
- * @param learningRate     Adam step size of the stage fits; the corrective step uses lr/2 (binary) or lr/3
- *                         (regression); default 0.005
+ * @param learningRate     Adam step size of the stage fits; the corrective step uses lr/2 (binary, ranking) or
+ *                         lr/3 (regression); default 0.005
  * @param l2               weight decay λ (PyTorch Adam's coupled L2); default 0
- * @param batchSize        global mini-batch size (divisible by workers); default 2048
+ * @param batchSize        global mini-batch size (divisible by workers), in records; for ranking in whole queries;
+ *                         default 2048
  * @param epochsPerStage   epochs of each stage fit; default 1
  * @param correctiveEpochs epochs of each corrective step; default 1
  * @param boostRate        initial α; default 1.0
  * @param secondOrder      Newton targets (else first-order); default true
  * @param learnBoostRate   train α in the corrective step (else constant); default true
- * @param correctiveStep   run the fully corrective step after every stage but the first; default true
+ * @param correctiveStep   run the fully corrective step after every stage but the first (ranking: from the 5th
+ *                         stage on, as the reference code); default true
  * @param halveEvery       halve lr and λ at every stage index divisible by this; default 15
  * @param patience         stop after this many stages without a better validation metric (0 = never); default 10
  * @param workers          data-parallel engine workers; default 2
@@ -31,14 +34,16 @@ import java.util.List;
  * @param predictionCol    output column (F for regression, P(y = 1) for binary); default {@code prediction}
  * @param workDir          Hadoop directory for the engine's per-phase run directories (deleted after the fit);
  *                         default a directory under {@code java.io.tmpdir}
+ * @param queryCol         ranking only: the query id column (any type; compared as its string value); default
+ *                         {@code query}
  */
 public record GrowNetParams(String task, Integer hidden, Integer stages, Double learningRate, Double l2,
                             Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
                             Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
                             Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
-                            String predictionCol, String workDir) implements java.io.Serializable {
+                            String predictionCol, String workDir, String queryCol) implements java.io.Serializable {
     public GrowNetParams {
-        task = Check.oneOf("task", task, "regression", List.of("regression", "binary"));
+        task = Check.oneOf("task", task, "regression", List.of("regression", "binary", "ranking"));
         hidden = Check.atLeast("hidden", hidden, 16, 1);
         stages = Check.atLeast("stages", stages, 40, 1);
         learningRate = Check.positive("learningRate", learningRate, 0.005);
@@ -63,32 +68,42 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
         featuresCol = featuresCol == null ? "features" : featuresCol;
         labelCol = labelCol == null ? "label" : labelCol;
         predictionCol = predictionCol == null ? "prediction" : predictionCol;
+        queryCol = queryCol == null ? "query" : queryCol;
     }
 
     public static GrowNetParams defaults() {
         return new GrowNetParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     public GrowNetTask taskType() {
-        return "binary".equals(task) ? GrowNetTask.BINARY : GrowNetTask.REGRESSION;
+        return switch (task) {
+            case "binary" -> GrowNetTask.BINARY;
+            case "ranking" -> GrowNetTask.RANKING;
+            default -> GrowNetTask.REGRESSION;
+        };
     }
 
-    /** The reference code's corrective step size: lr/2 for classification, lr/3 for regression. */
+    /** The reference code's corrective step size: lr/2 for classification and ranking, lr/3 for regression. */
     public double correctiveLearningRate(double lr) {
-        return taskType() == GrowNetTask.BINARY ? lr / 2 : lr / 3;
+        return taskType() == GrowNetTask.REGRESSION ? lr / 3 : lr / 2;
+    }
+
+    /** The first stage that gets a corrective step: 2, or 5 for ranking (the reference L2R script). */
+    public int firstCorrectiveStage() {
+        return taskType() == GrowNetTask.RANKING ? 5 : 2;
     }
 
     /** A copy with other values for the ablation switches. */
     public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
         return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
-                predictionCol, workDir);
+                predictionCol, workDir, queryCol);
     }
 
     public GrowNetParams withWorkers(int w) {
         return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
-                labelCol, predictionCol, workDir);
+                labelCol, predictionCol, workDir, queryCol);
     }
 }

@@ -8,6 +8,7 @@ import org.sparktrain.engine.Trainable;
 import org.sparktrain.engine.TrainableFactory;
 import org.sparktrain.zoo.grownet.GrowNetTask;
 import org.sparktrain.zoo.grownet.ObjectiveResult;
+import org.sparktrain.zoo.grownet.PairwiseRankNet;
 import org.sparktrain.zoo.grownet.StageObjective;
 import org.sparktrain.zoo.grownet.WeakLearner;
 
@@ -17,7 +18,10 @@ import org.sparktrain.zoo.grownet.WeakLearner;
  * features φ_{k−1} ({@code phi}, k &gt; 1), computed in one pass over the data before the stage. Per row the
  * Newton (or first-order) target and weight come from (y, F). L2 weight decay λ (PyTorch Adam's
  * {@code weight_decay}) is added as λ·rows·θ to the summed gradient, so the engine's mean gradient carries λθ.
- * Data: {@code x} (d standardised features), {@code y} (canonical label).
+ * Data: {@code x} (d standardised features), {@code y} (canonical label). For {@link GrowNetTask#RANKING} every
+ * record is one whole query ({@link QueryPacking}); the targets come from {@link PairwiseRankNet} over each query's
+ * documents and the engine weight is the number of documents, so the stage loss is the mean over documents as in
+ * the reference code.
  */
 final class StageTrainable implements Trainable {
     static final String X = "x";
@@ -32,7 +36,7 @@ final class StageTrainable implements Trainable {
 
     private StageTrainable(Factory spec) {
         this.spec = spec;
-        this.learner = WeakLearner.create(spec.inputs, spec.hidden, spec.stacked, spec.seed);
+        this.learner = WeakLearner.create(spec.inputs, spec.hidden, spec.stacked, spec.seed, spec.xavier);
         this.params = Nd4j.createFromArray(RunningStatistics.toFloats(learner.params())).reshape(1, learner.params().length);
         this.gradient = Nd4j.zerosLike(params);
     }
@@ -54,19 +58,37 @@ final class StageTrainable implements Trainable {
 
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
-        int rows = batch.size();
         double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
         System.arraycopy(theta, 0, learner.params(), 0, theta.length);
-        double[] x = RunningStatistics.toDoubles(batch.rows(X));
-        float[] y = batch.rows(Y);
-        float[] score = batch.rows(SCORE);
-        double[] phi = spec.stacked ? RunningStatistics.toDoubles(batch.rows(PHI)) : null;
-        double[] target = new double[rows];
-        double[] weight = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            GrowNetTask.Target t = spec.task.target(y[i], score[i], spec.secondOrder);
-            target[i] = t.target();
-            weight[i] = t.weight();
+        int rows;
+        double[] x;
+        double[] phi;
+        double[] target;
+        double[] weight;
+        if (spec.queryWidth > 0) { // learning to rank: whole queries packed one per record
+            String[] cols = spec.stacked ? new String[]{X, Y, SCORE, PHI} : new String[]{X, Y, SCORE};
+            int[] widths = spec.stacked ? new int[]{spec.inputs, 1, 1, spec.hidden} : new int[]{spec.inputs, 1, 1};
+            QueryPacking.Unpacked u = QueryPacking.unpack(batch, spec.queryWidth, cols, widths);
+            rows = u.rows();
+            x = u.columns().get(0);
+            phi = spec.stacked ? u.columns().get(3) : null;
+            target = new double[rows];
+            weight = new double[rows];
+            PairwiseRankNet.targets(u.columns().get(2), u.columns().get(1), u.starts(), spec.secondOrder, target,
+                    weight);
+        } else {
+            rows = batch.size();
+            x = RunningStatistics.toDoubles(batch.rows(X));
+            float[] y = batch.rows(Y);
+            float[] score = batch.rows(SCORE);
+            phi = spec.stacked ? RunningStatistics.toDoubles(batch.rows(PHI)) : null;
+            target = new double[rows];
+            weight = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                GrowNetTask.Target t = spec.task.target(y[i], score[i], spec.secondOrder);
+                target[i] = t.target();
+                weight[i] = t.weight();
+            }
         }
         ObjectiveResult r = StageObjective.compute(learner, spec.boostRate, x, phi, rows, target, weight,
                 new CollectiveReducer(context.collective(), context.step()));
@@ -89,10 +111,15 @@ final class StageTrainable implements Trainable {
         final double boostRate;
         final boolean secondOrder;
         final double l2;
+        final int queryWidth;
+        final boolean xavier;
         private final RunningStatistics running;
 
+        /**
+         * @param queryWidth K, documents per packed query record for {@link GrowNetTask#RANKING}; 0 otherwise
+         */
         Factory(GrowNetTask task, int inputs, int hidden, boolean stacked, long seed, double boostRate,
-                boolean secondOrder, double l2) {
+                boolean secondOrder, double l2, int queryWidth) {
             this.task = task;
             this.inputs = inputs;
             this.hidden = hidden;
@@ -101,7 +128,12 @@ final class StageTrainable implements Trainable {
             this.boostRate = boostRate;
             this.secondOrder = secondOrder;
             this.l2 = l2;
-            WeakLearner fresh = WeakLearner.create(inputs, hidden, stacked, seed);
+            this.queryWidth = queryWidth;
+            this.xavier = task == GrowNetTask.RANKING; // the reference code's L2R initialisation
+            if ((task == GrowNetTask.RANKING) != (queryWidth > 0)) {
+                throw new IllegalArgumentException("packed query records are for the ranking task only");
+            }
+            WeakLearner fresh = WeakLearner.create(inputs, hidden, stacked, seed, xavier);
             this.running = new RunningStatistics(inputs, hidden, new boolean[]{stacked}, fresh.running());
         }
 
@@ -117,7 +149,7 @@ final class StageTrainable implements Trainable {
         @Override
         public String cacheKey() {
             return "grownet-stage-" + inputs + "-" + hidden + "-" + stacked + "-" + seed + "-" + boostRate + "-"
-                    + secondOrder + "-" + l2 + "-" + task;
+                    + secondOrder + "-" + l2 + "-" + task + "-" + queryWidth;
         }
     }
 }

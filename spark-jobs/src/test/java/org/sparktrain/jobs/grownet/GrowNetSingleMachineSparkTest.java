@@ -36,7 +36,7 @@ class GrowNetSingleMachineSparkTest {
         double l2 = 1e-3;
         Dataset<Row> train = GrowNetSparkTest.data(spark, n, 11, true);
         GrowNetParams p = new GrowNetParams("binary", h, 1, lr, l2, n, steps, 1, null, null, null, null, null, 0, 1,
-                9L, null, null, null, tmp.toUri().toString());
+                9L, null, null, null, tmp.toUri().toString(), null);
         GrowNetModel spark1 = new GrowNet(p).fit(train, null).model();
 
         // single machine: the same preparation (features as floats, standardised in double, stored as float)

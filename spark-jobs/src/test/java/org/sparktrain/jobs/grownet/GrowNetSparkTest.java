@@ -31,7 +31,7 @@ class GrowNetSparkTest {
         Dataset<Row> train = data(spark, 96, 1, false);
         // full-batch steps: the global batch is the whole (trimmed) training set for any worker count
         GrowNetParams p = new GrowNetParams("regression", 4, 3, 0.01, 1e-3, 96, 2, 1, null, null, null, null,
-                null, 0, 1, 7L, null, null, null, tmp.toUri().toString());
+                null, 0, 1, 7L, null, null, null, tmp.toUri().toString(), null);
         GrowNetModel one = new GrowNet(p).fit(train, null).model();
         GrowNetModel two = new GrowNet(p.withWorkers(2)).fit(train, null).model();
         assertEquals(3, one.numLearners());
@@ -56,7 +56,7 @@ class GrowNetSparkTest {
         Dataset<Row> train = data(spark, 400, 2, true);
         Dataset<Row> validation = data(spark, 200, 3, true);
         GrowNetParams p = new GrowNetParams("binary", 8, 4, 0.02, null, 40, 2, 1, null, null, null, null,
-                null, 3, 2, 5L, null, null, "p", tmp.toUri().toString());
+                null, 3, 2, 5L, null, null, "p", tmp.toUri().toString(), null);
         GrowNetSparkModel fitted = new GrowNet(p).fit(train, validation);
         double auc = fitted.summary().get("bestValidation").asDouble();
         // the labels are a noiseless function of the features: a working booster separates them well

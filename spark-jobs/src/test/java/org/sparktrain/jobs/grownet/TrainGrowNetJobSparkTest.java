@@ -34,7 +34,7 @@ class TrainGrowNetJobSparkTest {
         TrainGrowNetConfig cfg = new TrainGrowNetConfig("job", tmp.resolve("runs").toUri().toString(),
                 new GrowNetDataConfig("fann", train.toString(), test.toString(), 5),
                 new GrowNetParams("regression", 4, 2, 0.01, null, 40, 1, 1, null, null, null, null, null, null, 2,
-                        3L, null, null, null, tmp.resolve("work").toUri().toString()), null);
+                        3L, null, null, null, tmp.resolve("work").toUri().toString(), null), null);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         new TrainGrowNetJob().run(cfg, JobContext.withSession(spark, false, new PrintStream(console, true)));
 
