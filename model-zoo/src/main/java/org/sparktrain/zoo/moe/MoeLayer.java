@@ -20,7 +20,7 @@ import java.util.Random;
  *   h_t     = u_t + Σ_{j shared} FFN^s_j(u_t) + Σ_i g_{t,i} FFN_i(u_t)
  * </pre>
  * Each FFN is an {@link ExpertFfn}. An expert only runs on the tokens routed to it (gathered with ND4J
- * {@code pullRows}, scattered back with a gate-weighted one-hot matrix product).
+ * {@code pullRows}, scattered back gate-weighted by a plain Java loop).
  *
  * <p>Gradients: the bias b is <em>state, not a parameter</em>: it only moves the piecewise-constant top-K choice,
  * so no gradient flows to it or through the choice. dL/ds comes from the gates (paper: dL/ds_{t,i} = dL/dg_{t,i} on
@@ -117,15 +117,17 @@ public final class MoeLayer {
             h.addi(sharedPasses[j].y());
         }
         ExpertFfn.Pass[] routedPasses = new ExpertFfn.Pass[n];
-        INDArray[] scatter = new INDArray[n];
+        double[][] routedSum = new double[t][cfg.dModel()];
         for (int i = 0; i < n; i++) {
             int[] tok = routing.tokens()[i];
             if (tok.length == 0) {
                 continue;
             }
             routedPasses[i] = routed[i].forward(flat, Nd4j.pullRows(u, 1, tok));
-            scatter[i] = oneHot(t, tok, gates, i);
-            h.addi(scatter[i].mmul(routedPasses[i].y()));
+            scatterAdd(routedSum, tok, routedPasses[i].y(), gates, i);
+        }
+        if (t > 0) {
+            h.addi(Nd4j.createFromArray(routedSum));
         }
         return new Pass(u, scores, s, routing, gates, sharedPasses, routedPasses, h);
     }
@@ -145,6 +147,7 @@ public final class MoeLayer {
             dU.addi(shared[j].backward(flat, p.sharedPasses[j], dH, grad));
         }
         double[][] dGate = new double[t][n];
+        double[][] dRouted = new double[t][cfg.dModel()];
         for (int i = 0; i < n; i++) {
             int[] tok = p.routing.tokens()[i];
             if (tok.length == 0) {
@@ -160,7 +163,10 @@ public final class MoeLayer {
             }
             INDArray dYi = dHi.mulColumnVector(Nd4j.createFromArray(g).reshape(tok.length, 1));
             INDArray dXi = routed[i].backward(flat, p.routedPasses[i], dYi, grad);
-            dU.addi(oneHot(t, tok, null, i).mmul(dXi));
+            scatterAdd(dRouted, tok, dXi, null, i);
+        }
+        if (t > 0) {
+            dU.addi(Nd4j.createFromArray(dRouted));
         }
         double[][] dS = new double[t][n];
         for (int row = 0; row < t; row++) {
@@ -191,13 +197,21 @@ public final class MoeLayer {
         return dU;
     }
 
-    /** (T, |tok|) matrix with column r one at row tok[r]: the gate g[tok[r]][expert] if gates != null, else 1. */
-    private static INDArray oneHot(int t, int[] tok, double[][] gates, int expert) {
-        double[][] m = new double[t][tok.length];
+    /**
+     * Scatter-add in plain Java: {@code acc[tok[r]] += w_r · rows[r]} for every row r of {@code rows} (|tok|, d), with
+     * w_r the gate g[tok[r]][expert] if gates != null, else 1. (Was a (T, |tok|) one-hot matrix product: O(T·|tok|·d)
+     * instead of O(|tok|·d), which dominated the step once T = thousands of LM tokens.)
+     */
+    private static void scatterAdd(double[][] acc, int[] tok, INDArray rows, double[][] gates, int expert) {
+        double[][] y = rows.toDoubleMatrix();
         for (int r = 0; r < tok.length; r++) {
-            m[tok[r]][r] = gates == null ? 1.0 : gates[tok[r]][expert];
+            double w = gates == null ? 1.0 : gates[tok[r]][expert];
+            double[] target = acc[tok[r]];
+            double[] src = y[r];
+            for (int c = 0; c < src.length; c++) {
+                target[c] += w * src[c];
+            }
         }
-        return Nd4j.createFromArray(m);
     }
 
     private INDArray centroidBlock(INDArray flat) {

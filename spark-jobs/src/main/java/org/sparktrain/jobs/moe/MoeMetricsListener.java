@@ -16,18 +16,27 @@ import org.sparktrain.zoo.moe.MaxVio;
  *   <li>{@code moe-experts} (every {@code logEvery} steps): per layer {@code layerL.tokens} (tokens per expert in the
  *       step), {@code layerL.bias} (the bias the step routed with), {@code layerL.maxVio}, {@code layerL.dead}.</li>
  * </ul>
- * "step" is the number of updates done after the step (as in the {@code train} records).
+ * "step" is the number of updates done after the step (as in the {@code train} records). For the language model
+ * ({@code model.type: moe-lm}) the weight is the number of predicted tokens, so {@code ceLoss} is the mean
+ * next-token cross-entropy, {@code batchAccuracy} the next-token arg-max accuracy, and the records add
+ * {@code perplexity} = exp(ceLoss).
  */
 final class MoeMetricsListener implements TrainingListener {
     private final MetricsLog metrics;
     private final MoeBalancingState state;
     private final int logEvery;
+    private final boolean languageModel;
     private int stepsPerEpoch = 1;
 
     MoeMetricsListener(MetricsLog metrics, MoeBalancingState state, int logEvery) {
+        this(metrics, state, logEvery, false);
+    }
+
+    MoeMetricsListener(MetricsLog metrics, MoeBalancingState state, int logEvery, boolean languageModel) {
         this.metrics = metrics;
         this.state = state;
         this.logEvery = logEvery;
+        this.languageModel = languageModel;
     }
 
     @Override
@@ -49,6 +58,9 @@ final class MoeMetricsListener implements TrainingListener {
         r.put("ceLoss", stats[state.ceIndex()] / weight);
         r.put("auxLoss", stats[state.auxIndex()] / weight);
         r.put("batchAccuracy", stats[state.correctIndex()] / weight);
+        if (languageModel) {
+            r.put("perplexity", Math.exp(stats[state.ceIndex()] / weight));
+        }
         metrics.write(r);
         if ((step + 1) % logEvery == 0 || step == 0) {
             ObjectNode e = MetricsLog.record("moe-experts");
@@ -71,6 +83,15 @@ final class MoeMetricsListener implements TrainingListener {
 
     /** A {@code moe-validation} record: accuracy, loss, MaxVio_global and per-layer loads, dead experts and bias. */
     static ObjectNode validationRecord(MoeEvaluation m, float[] bias, long step, int epoch, String split) {
+        return validationRecord(m, bias, step, epoch, split, false);
+    }
+
+    /**
+     * A {@code moe-validation} record; for the language model also {@code perplexity} = exp(mean cross-entropy per
+     * predicted token) and {@code tokens} (predicted tokens).
+     */
+    static ObjectNode validationRecord(MoeEvaluation m, float[] bias, long step, int epoch, String split,
+                                       boolean languageModel) {
         ObjectNode r = MetricsLog.record("moe-validation");
         r.put("step", step);
         r.put("epoch", epoch);
@@ -78,6 +99,10 @@ final class MoeMetricsListener implements TrainingListener {
         r.put("accuracy", m.accuracy());
         r.put("loss", m.meanLoss());
         r.put("maxVioGlobal", m.maxVioGlobal());
+        if (languageModel) {
+            r.put("perplexity", Math.exp(m.meanLoss()));
+            r.put("tokens", m.count());
+        }
         int dead = 0;
         for (int l = 0; l < m.layers(); l++) {
             ObjectNode layer = r.putObject("layer" + l);

@@ -5,9 +5,11 @@ import org.sparktrain.zoo.moe.MoeLayerConfig;
 import org.sparktrain.zoo.moe.RouterScore;
 
 /**
- * The MoE classifier of {@code train-moe} (config section {@code model}; see
- * {@link org.sparktrain.zoo.moe.MoeClassifier}).
+ * The MoE model of {@code train-moe} (config section {@code model}): the classifier
+ * ({@link org.sparktrain.zoo.moe.MoeClassifier}) or the language model ({@link org.sparktrain.zoo.moe.MoeLanguageModel}).
  *
+ * @param type         {@code classifier} (default: MoE MLP on a prepared image/table dataset) or {@code moe-lm} (causal
+ *                     MLP-Mixer language model with MoE feed-forward layers on a text corpus, section {@code text})
  * @param dModel       token width d after the input projection; default 64
  * @param layers       MoE blocks; default 2
  * @param experts      N routed experts per block; default 8
@@ -19,12 +21,18 @@ import org.sparktrain.zoo.moe.RouterScore;
  * @param renormalize  DeepSeek-V3 gates (selected scores / their sum × routeScale); default false
  * @param routeScale   DeepSeek-V3's route_scale; default 1
  * @param microBatch   rows per micro-batch inside a worker's batch (0 = the whole local batch); loads are summed
- *                     over all micro-batches; the aux loss treats each micro-batch as a sequence; default 0
+ *                     over all micro-batches; the aux loss treats each micro-batch as a sequence (for {@code moe-lm}:
+ *                     windows per micro-batch, and each window is a sequence of the aux loss); default 0
+ * @param contextLength {@code moe-lm} only: T, the positions per window (each window holds T + 1 token ids); default 32
  */
-public record MoeModelConfig(Integer dModel, Integer layers, Integer experts, Integer topK, Integer expertHidden,
+public record MoeModelConfig(String type, Integer dModel, Integer layers, Integer experts, Integer topK, Integer expertHidden,
                              Integer shared, Integer sharedHidden, String score, Boolean renormalize, Double routeScale,
-                             Integer microBatch) implements java.io.Serializable {
+                             Integer microBatch, Integer contextLength) implements java.io.Serializable {
+    public static final String CLASSIFIER = "classifier";
+    public static final String LANGUAGE_MODEL = "moe-lm";
+
     public MoeModelConfig {
+        type = Check.oneOf("type", type, CLASSIFIER, java.util.List.of(CLASSIFIER, LANGUAGE_MODEL));
         dModel = Check.atLeast("dModel", dModel, 64, 1);
         layers = Check.atLeast("layers", layers, 2, 1);
         experts = Check.atLeast("experts", experts, 8, 1);
@@ -42,10 +50,15 @@ public record MoeModelConfig(Integer dModel, Integer layers, Integer experts, In
             throw new IllegalArgumentException("routeScale: must be positive, got " + routeScale);
         }
         microBatch = Check.atLeast("microBatch", microBatch, 0, 0);
+        contextLength = Check.atLeast("contextLength", contextLength, 32, 1);
     }
 
     public static MoeModelConfig defaults() {
-        return new MoeModelConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new MoeModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public boolean languageModel() {
+        return LANGUAGE_MODEL.equals(type);
     }
 
     public MoeLayerConfig layer() {

@@ -7,18 +7,23 @@ import org.sparktrain.jobs.SparkConfig;
 import org.sparktrain.jobs.classifier.DataConfig;
 
 /**
- * Config of {@code sparktrain train-moe} (examples: deploy/configs/train-moe-mnist-*.yaml).
+ * Config of {@code sparktrain train-moe} (examples: deploy/configs/train-moe-mnist-*.yaml,
+ * deploy/configs/train-moe-lm-cranfield.yaml).
  *
  * @param runId     run name; the run goes to {@code <output>/<runId>}; default {@code moe}
  * @param output    directory of runs on any Hadoop path; default {@code runs}
- * @param data      prepared image dataset (required); the validation split gives MaxVio_global and accuracy
- * @param model     the MoE classifier; defaults in {@link MoeModelConfig}
+ * @param data      prepared dataset (required): images/table for the classifier, where the validation split gives
+ *                  MaxVio_global and accuracy; a text dataset for {@code model.type: moe-lm} (only
+ *                  {@code data.dataset} is used, the held-out documents are chosen by {@code text.validationEvery})
+ * @param model     the MoE classifier or language model; defaults in {@link MoeModelConfig}
+ * @param text      {@code moe-lm} only: corpus table, held-out documents, vocabulary; defaults in {@link TextConfig}
  * @param balancing load balancing; default loss-free, sign rule, u = 1e-3
  * @param engine    distributed training settings
  * @param optimizer update rule; default Adam, learning rate 1e-3
  * @param spark     Spark settings for runs outside spark-submit
  */
-public record TrainMoeConfig(String runId, String output, DataConfig data, MoeModelConfig model,
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record TrainMoeConfig(String runId, String output, DataConfig data, MoeModelConfig model, TextConfig text,
                              BalancingConfig balancing, EngineConfig engine, OptimizerConfig optimizer,
                              SparkConfig spark) implements java.io.Serializable {
     public TrainMoeConfig {
@@ -28,6 +33,12 @@ public record TrainMoeConfig(String runId, String output, DataConfig data, MoeMo
             throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared dataset)");
         }
         model = model == null ? MoeModelConfig.defaults() : model;
+        if (model.languageModel()) {
+            text = text == null ? TextConfig.defaults() : text;
+        } else if (text != null) {
+            throw new IllegalArgumentException("text: only for model.type = " + MoeModelConfig.LANGUAGE_MODEL
+                    + " (the classifier reads data.trainSplit / data.validationSplit)");
+        }
         balancing = balancing == null ? BalancingConfig.defaults() : balancing;
         engine = engine == null ? EngineConfig.defaults() : engine;
         optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;

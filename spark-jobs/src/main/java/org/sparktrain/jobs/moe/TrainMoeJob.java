@@ -31,7 +31,8 @@ import java.util.Locale;
 
 /**
  * {@code sparktrain train-moe}: trains an MoE classifier ({@link org.sparktrain.zoo.moe.MoeClassifier}) on a
- * prepared image dataset with the distributed engine, balancing expert load loss-free (routing bias updated from
+ * prepared image dataset, or with {@code model.type: moe-lm} an MoE language model on a text corpus
+ * ({@link MoeLmTraining}), with the distributed engine, balancing expert load loss-free (routing bias updated from
  * loads summed over all workers), with the auxiliary loss, or not at all. Per step it logs MaxVio_batch, per
  * {@code logEvery} steps the loads and biases of every layer; after every epoch it evaluates the validation split
  * (accuracy, MaxVio_global, dead experts). The model ({@code model/moe-model.json}: config, parameters, biases),
@@ -45,7 +46,8 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
 
     @Override
     public String description() {
-        return "train a Mixture-of-Experts classifier with loss-free / aux-loss / no load balancing across Spark workers";
+        return "train a Mixture-of-Experts classifier or language model (model.type: moe-lm) with loss-free / aux-loss / "
+                + "no load balancing across Spark workers";
     }
 
     @Override
@@ -60,6 +62,10 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
 
     @Override
     public void validate(TrainMoeConfig cfg, JobContext ctx) {
+        if (cfg.model().languageModel()) {
+            MoeLmTraining.validate(cfg, ctx);
+            return;
+        }
         Configuration conf = ctx.hadoopConf();
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
         manifest.requireSplit("data.trainSplit", cfg.data().dataset(), cfg.data().trainSplit());
@@ -75,6 +81,10 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
 
     @Override
     public void run(TrainMoeConfig cfg, JobContext ctx) {
+        if (cfg.model().languageModel()) {
+            MoeLmTraining.run(cfg, ctx);
+            return;
+        }
         SparkSession spark = ctx.spark(cfg.spark());
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();

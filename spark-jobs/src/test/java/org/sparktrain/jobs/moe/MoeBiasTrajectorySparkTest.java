@@ -46,7 +46,7 @@ class MoeBiasTrajectorySparkTest {
     static final int K = 3;
     static final int BATCH = 16;
     static final int EPOCHS = 2;
-    static final MoeModelConfig MODEL = new MoeModelConfig(8, 2, 4, 2, 8, 1, 4, "sigmoid", false, null, 4);
+    static final MoeModelConfig MODEL = new MoeModelConfig(null, 8, 2, 4, 2, 8, 1, 4, "sigmoid", false, null, 4, null);
     static final BalancingConfig BALANCING = BalancingConfig.of(BalancingConfig.LOSS_FREE, 0.02, 0);
     static final OptimizerConfig SGD = OptimizerConfig.of("sgd", 0.1);
 
