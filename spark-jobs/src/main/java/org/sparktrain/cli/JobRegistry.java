@@ -5,6 +5,7 @@ import org.sparktrain.jobs.QuickstartJob;
 import org.sparktrain.jobs.prepare.PrepareJob;
 import org.sparktrain.jobs.classifier.EvaluateJob;
 import org.sparktrain.jobs.classifier.TrainClassifierJob;
+import org.sparktrain.jobs.contrastive.TrainContrastiveJob;
 import org.sparktrain.jobs.grownet.TrainGrowNetJob;
 import org.sparktrain.jobs.moe.TrainMoeJob;
 import org.sparktrain.jobs.select.SelectJob;
@@ -19,7 +20,8 @@ public final class JobRegistry {
 
     static {
         for (Job<?> j : List.<Job<?>>of(new QuickstartJob(), new PrepareJob(), new TrainClassifierJob(),
-                new EvaluateJob(), new SelectJob(), new TrainGrowNetJob(), new TrainMoeJob())) {
+                new EvaluateJob(), new SelectJob(), new TrainGrowNetJob(), new TrainMoeJob(),
+                new TrainContrastiveJob())) {
             JOBS.put(j.name(), j);
         }
     }
