@@ -22,6 +22,8 @@ public final class JobRegistry {
                 new EvaluateJob(), new SelectJob(), new TrainGrowNetJob(), new TrainMoeJob())) {
             JOBS.put(j.name(), j);
         }
+        JOBS.put("train-biencoder", new org.sparktrain.jobs.biencoder.TrainBiencoderJob());
+        JOBS.put("evaluate-retrieval", new org.sparktrain.jobs.biencoder.EvaluateRetrievalJob());
     }
 
     private JobRegistry() {
