@@ -24,6 +24,8 @@ public final class JobRegistry {
                 new TrainContrastiveJob())) {
             JOBS.put(j.name(), j);
         }
+        JOBS.put("train-biencoder", new org.sparktrain.jobs.biencoder.TrainBiencoderJob());
+        JOBS.put("evaluate-retrieval", new org.sparktrain.jobs.biencoder.EvaluateRetrievalJob());
     }
 
     private JobRegistry() {

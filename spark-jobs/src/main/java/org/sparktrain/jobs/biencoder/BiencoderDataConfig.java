@@ -1,0 +1,47 @@
+package org.sparktrain.jobs.biencoder;
+
+import org.sparktrain.config.Check;
+import org.sparktrain.retrieval.eval.QuerySplit;
+
+/**
+ * Training and evaluation data of {@code train-biencoder} (defaults here).
+ *
+ * @param dataset              path of a prepared text-retrieval dataset (corpus, queries, qrels; {@code prepare})
+ * @param splitSeed            seed of the fixed query split ({@link QuerySplit}); default Cranfield's 20261127
+ * @param testQueries          queries held out for the final evaluation; default 75 (Cranfield's split)
+ * @param validationQueries    queries of the training part held out for model selection (the first ones of the
+ *                             shuffled training list); default 0
+ * @param minRelevance         least relevance that makes a judged document a positive (and relevant for the
+ *                             binary metrics); default 1
+ * @param bm25Depth            BM25 (Lucene) hits per query from which negatives are drawn, judged positives
+ *                             excluded; default 100
+ * @param negativesPerPositive triples per judged positive; default 4
+ * @param mineSeed             seed of the negative draw and of the triple order; default 1
+ * @param maxQueryLength       WordPiece tokens of a query, [CLS] and [SEP] included; default 32
+ * @param maxDocumentLength    WordPiece tokens of a document (title + " " + text); default 256
+ */
+public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
+                                  Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
+                                  Integer maxQueryLength, Integer maxDocumentLength) implements java.io.Serializable {
+    public BiencoderDataConfig {
+        Check.required("dataset", dataset);
+        splitSeed = splitSeed == null ? QuerySplit.CRANFIELD_SEED : splitSeed;
+        testQueries = Check.atLeast("testQueries", testQueries, QuerySplit.CRANFIELD_TEST_SIZE, 0);
+        validationQueries = Check.atLeast("validationQueries", validationQueries, 0, 0);
+        minRelevance = Check.atLeast("minRelevance", minRelevance, 1, 1);
+        bm25Depth = Check.atLeast("bm25Depth", bm25Depth, 100, 1);
+        negativesPerPositive = Check.atLeast("negativesPerPositive", negativesPerPositive, 4, 1);
+        mineSeed = mineSeed == null ? 1L : mineSeed;
+        maxQueryLength = Check.atLeast("maxQueryLength", maxQueryLength, 32, 3);
+        maxDocumentLength = Check.atLeast("maxDocumentLength", maxDocumentLength, 256, 3);
+    }
+
+    public static BiencoderDataConfig of(String dataset) {
+        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null);
+    }
+
+    public BiencoderDataConfig withValidationQueries(int n) {
+        return new BiencoderDataConfig(dataset, splitSeed, testQueries, n, minRelevance, bm25Depth,
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength);
+    }
+}

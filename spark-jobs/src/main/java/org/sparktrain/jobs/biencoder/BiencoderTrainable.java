@@ -1,0 +1,131 @@
+package org.sparktrain.jobs.biencoder;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparktrain.engine.Batch;
+import org.sparktrain.engine.StepContext;
+import org.sparktrain.engine.Trainable;
+import org.sparktrain.engine.optim.TensorLayout;
+import org.sparktrain.losses.LossInputs;
+import org.sparktrain.losses.retrieval.WorkerGradients;
+import org.sparktrain.losses.retrieval.WorkerTriples;
+import org.sparktrain.retrieval.encoder.PooledEncoder;
+
+import java.util.function.Function;
+
+/**
+ * A bi-encoder step for the engine: one shared {@link PooledEncoder} embeds the local triples' queries, positives
+ * and negatives; the embeddings of all workers are gathered (cross-worker negatives); the loss (relevance margin or
+ * InfoNCE, {@link BiencoderLossConfig}) gives this worker's rows of the global loss and their gradients; the
+ * gradients w.r.t. the gathered documents are summed over workers (the backward of the gather) and each worker
+ * back-propagates the rows of its own texts through its encoder replica.
+ *
+ * <p><b>Columns</b>: {@value #QUERY} (Tq), {@value #POSITIVE} and {@value #NEGATIVE} (Td each): WordPiece ids as
+ * floats, [CLS] ... [SEP] then padding with {@code padId} (the first pad ends the sequence).
+ *
+ * <p><b>Scaling</b>: the losses return worker shares of the global batch-mean loss L over G triples. The engine
+ * divides summed losses and gradients by the summed weight, so a worker reports loss sum G·share, weight b (its
+ * rows) and gradient G·∂share/∂θ: the engine then applies ∂L/∂θ, the same as one worker on the combined batch.
+ *
+ * <p>Every worker must have a non-empty batch at every step (the engine skips the step of an empty batch, which
+ * would leave the others waiting in the gather): the job makes the triple count a multiple of the global batch.
+ */
+final class BiencoderTrainable implements Trainable {
+    static final String QUERY = "query";
+    static final String POSITIVE = "positive";
+    static final String NEGATIVE = "negative";
+
+    private final PooledEncoder encoder;
+    private final Function<WorkerTriples, WorkerGradients> loss;
+    private final int padId;
+    private final INDArray params;
+    private final INDArray gradient;
+
+    BiencoderTrainable(PooledEncoder encoder, BiencoderLossConfig loss, int padId) {
+        this.encoder = encoder;
+        this.loss = loss.build();
+        this.padId = padId;
+        float[] init = encoder.initialParams();
+        this.params = Nd4j.create(init, new long[]{1, init.length}, 'c');
+        this.gradient = Nd4j.zeros(DataType.FLOAT, 1, init.length);
+    }
+
+    @Override
+    public long numParams() {
+        return encoder.numParams();
+    }
+
+    @Override
+    public INDArray params() {
+        return params;
+    }
+
+    @Override
+    public INDArray gradient() {
+        return gradient;
+    }
+
+    @Override
+    public TensorLayout layout() {
+        return new TensorLayout(PooledEncoder.tensorNames(), encoder.tensorOffsets(), encoder.tensorLengths());
+    }
+
+    @Override
+    public StepResult computeGradient(Batch batch, StepContext context) {
+        int b = batch.size();
+        double[] theta = params.toDoubleVector();
+        PooledEncoder.Forward q = encoder.forward(theta, sequences(batch, QUERY));
+        PooledEncoder.Forward p = encoder.forward(theta, sequences(batch, POSITIVE));
+        PooledEncoder.Forward n = encoder.forward(theta, sequences(batch, NEGATIVE));
+
+        EmbeddingExchange exchange = new EmbeddingExchange(context.collective(), context.worker(), context.step());
+        EmbeddingExchange.Gathered all = exchange.gather(q.embeddings(), p.embeddings(), n.embeddings());
+        INDArray[] global = all.global();
+        int offset = all.offset();
+        long g = global[0].rows();
+        WorkerGradients share = loss.apply(new WorkerTriples(q.embeddings(), global[1], global[2], offset, global[0]));
+        INDArray[] summed = exchange.sum(share.globalQueries(), share.globalPositives(), share.globalNegatives());
+
+        INDArray dQ = share.localQueries();
+        if (summed[0] != null) {
+            dQ = dQ.add(LossInputs.rows(summed[0], offset, b));
+        }
+        double[] grad = new double[Math.toIntExact(numParams())];
+        encoder.backward(theta, q, dQ.mul(g), grad);
+        if (summed[1] != null) {
+            encoder.backward(theta, p, LossInputs.rows(summed[1], offset, b).muli(g), grad);
+        }
+        if (summed[2] != null) {
+            encoder.backward(theta, n, LossInputs.rows(summed[2], offset, b).muli(g), grad);
+        }
+        float[] f = new float[grad.length];
+        for (int i = 0; i < grad.length; i++) {
+            f[i] = (float) grad[i];
+        }
+        gradient.assign(Nd4j.create(f, new long[]{1, f.length}, 'c'));
+        return new StepResult(share.value() * g, b);
+    }
+
+    /** The token id sequences of a column: ids up to the first pad. */
+    private int[][] sequences(Batch batch, String column) {
+        float[] rows = batch.rows(column);
+        int width = batch.shard().width(column);
+        int[][] out = new int[batch.size()][];
+        for (int r = 0; r < out.length; r++) {
+            int len = 0;
+            while (len < width && rows[r * width + len] != padId) {
+                len++;
+            }
+            if (len == 0) {
+                throw new IllegalArgumentException("record " + batch.id(r) + ": column " + column + " has no tokens");
+            }
+            int[] ids = new int[len];
+            for (int k = 0; k < len; k++) {
+                ids[k] = (int) rows[r * width + k];
+            }
+            out[r] = ids;
+        }
+        return out;
+    }
+}

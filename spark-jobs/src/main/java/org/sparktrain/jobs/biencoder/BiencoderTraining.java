@@ -1,0 +1,194 @@
+package org.sparktrain.jobs.biencoder;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.text.RetrievalDataset;
+import org.sparktrain.retrieval.bm25.Bm25Index;
+import org.sparktrain.retrieval.encoder.PooledEncoder;
+import org.sparktrain.retrieval.encoder.TextEncoder;
+import org.sparktrain.retrieval.encoder.TokenIdf;
+import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
+import org.sparktrain.retrieval.eval.Qrels;
+import org.sparktrain.retrieval.eval.QuerySplit;
+import org.sparktrain.retrieval.eval.RetrievalMetrics;
+import org.sparktrain.retrieval.eval.Run;
+import org.sparktrain.engine.ColumnSpec;
+import org.sparktrain.retrieval.search.ExactTopK;
+import org.sparktrain.retrieval.train.Bm25TripleMiner;
+import org.sparktrain.retrieval.train.TrainingTriple;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The data side of {@code train-biencoder}, shared with the Cranfield bench: the collection on the driver, the
+ * fixed query split, BM25 triple mining, the tokenised triples as the engine's training frame, and exact-search
+ * evaluation of an encoder.
+ */
+public final class BiencoderTraining {
+    private BiencoderTraining() {
+    }
+
+    /** A test collection held on the driver: document id to text (title + " " + text), query id to text, qrels. */
+    public record Collection(Map<String, String> documents, Map<String, String> queries, Qrels qrels) {
+    }
+
+    /** Train, validation and test query ids. */
+    public record Splits(List<String> train, List<String> validation, List<String> test) {
+    }
+
+    /** Reads corpus, queries and qrels of a prepared text-retrieval dataset onto the driver. */
+    public static Collection load(SparkSession spark, String dataset) {
+        Map<String, String> docs = new LinkedHashMap<>();
+        for (Row r : RetrievalDataset.readTable(spark, dataset, RetrievalDataset.CORPUS).orderBy("id").collectAsList()) {
+            String title = r.getAs("title");
+            String text = r.getAs("text");
+            docs.put(r.getAs("docId"), ((title == null ? "" : title) + " " + (text == null ? "" : text)).trim());
+        }
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (Row r : RetrievalDataset.readTable(spark, dataset, RetrievalDataset.QUERIES).orderBy("id").collectAsList()) {
+            queries.put(r.getAs("queryId"), r.getAs("text"));
+        }
+        Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
+        for (Row r : RetrievalDataset.readTable(spark, dataset, RetrievalDataset.QRELS).collectAsList()) {
+            int rel = r.<Integer>getAs("relevance");
+            judged.computeIfAbsent(r.getAs("queryId"), k -> new LinkedHashMap<>()).put(r.getAs("docId"), rel);
+        }
+        if (docs.isEmpty() || queries.isEmpty()) {
+            throw new BadInputException(dataset + ": the corpus or the queries table is empty");
+        }
+        return new Collection(docs, queries, Qrels.of(judged));
+    }
+
+    /** {@link QuerySplit} of all query ids; validation = the first {@code validationQueries} training ids. */
+    public static Splits split(Collection c, BiencoderDataConfig d) {
+        QuerySplit s = QuerySplit.of(c.queries().keySet(), d.splitSeed(), d.testQueries());
+        if (d.validationQueries() >= s.train().size()) {
+            throw new BadInputException("data.validationQueries = " + d.validationQueries() + " leaves no training "
+                    + "query (" + s.train().size() + " are not test queries)");
+        }
+        return new Splits(s.train().subList(d.validationQueries(), s.train().size()),
+                s.train().subList(0, d.validationQueries()), s.test());
+    }
+
+    /** BM25 hard-negative triples of the given queries (judged positives never negatives). */
+    public static List<TrainingTriple> mine(Collection c, List<String> queryIds, BiencoderDataConfig d) {
+        try (Bm25Index index = Bm25Index.build(c.documents())) {
+            return new Bm25TripleMiner(index, d.bm25Depth(), d.negativesPerPositive(), d.minRelevance())
+                    .mine(queryIds, c.queries(), c.qrels(), d.mineSeed());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("BM25 index failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The engine's training frame: columns id, query (maxQueryLength), positive and negative (maxDocumentLength),
+     * WordPiece ids as floats padded with [PAD]. The triples are shuffled with {@code Random(seed)} and cut to a
+     * multiple of {@code batchSize}, so every worker has a full batch at every step (see {@link BiencoderTrainable}).
+     */
+    public static Dataset<Row> frame(SparkSession spark, Collection c, List<TrainingTriple> triples,
+                                     WordPieceTokenizer tokenizer, BiencoderDataConfig d, int batchSize, long seed) {
+        List<TrainingTriple> order = new ArrayList<>(triples);
+        Collections.shuffle(order, new Random(seed));
+        int n = order.size() - order.size() % batchSize;
+        if (n == 0) {
+            throw new BadInputException("only " + triples.size() + " training triples, fewer than one batch of "
+                    + batchSize);
+        }
+        Map<String, List<Float>> queryIds = new HashMap<>();
+        Map<String, List<Float>> docIds = new HashMap<>();
+        List<Row> rows = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            TrainingTriple t = order.get(k);
+            rows.add(RowFactory.create((long) k,
+                    queryIds.computeIfAbsent(t.queryId(), q -> padded(tokenizer, c.queries().get(q), d.maxQueryLength())),
+                    docIds.computeIfAbsent(t.positiveId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength())),
+                    docIds.computeIfAbsent(t.negativeId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength()))));
+        }
+        StructType schema = new StructType(new StructField[]{
+                DataTypes.createStructField("id", DataTypes.LongType, false),
+                DataTypes.createStructField(BiencoderTrainable.QUERY, DataTypes.createArrayType(DataTypes.FloatType), false),
+                DataTypes.createStructField(BiencoderTrainable.POSITIVE, DataTypes.createArrayType(DataTypes.FloatType), false),
+                DataTypes.createStructField(BiencoderTrainable.NEGATIVE, DataTypes.createArrayType(DataTypes.FloatType), false)});
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static String text(Collection c, String docId) {
+        String t = c.documents().get(docId);
+        if (t == null) {
+            throw new BadInputException("qrels refer to document " + docId + ", which is not in the corpus");
+        }
+        return t;
+    }
+
+    private static List<Float> padded(WordPieceTokenizer tokenizer, String text, int width) {
+        int[] ids = tokenizer.encode(text, width);
+        List<Float> out = new ArrayList<>(width);
+        for (int k = 0; k < width; k++) {
+            out.add((float) (k < ids.length ? ids[k] : tokenizer.padId()));
+        }
+        return out;
+    }
+
+    /**
+     * Initial parameters of the pooled encoder: token weights all 1 ({@code ones}) or the BM25 IDF of the ids over
+     * the corpus documents tokenised as for training ({@code idf}, {@link TokenIdf}); W = 0, c = 0.
+     */
+    public static float[] initialParams(PooledEncoder encoder, Collection c, WordPieceTokenizer tokenizer,
+                                        String tokenWeights, int maxDocumentLength) {
+        if ("ones".equals(tokenWeights)) {
+            return encoder.initialParams();
+        }
+        List<int[]> docs = new ArrayList<>();
+        for (String text : c.documents().values()) {
+            docs.add(tokenizer.encode(text, maxDocumentLength));
+        }
+        return encoder.initialParams(TokenIdf.weights(docs, encoder.vocabSize()));
+    }
+
+    /** The engine columns of the training frame. */
+    public static List<ColumnSpec> columns(BiencoderDataConfig d) {
+        return List.of(ColumnSpec.of(BiencoderTrainable.QUERY, d.maxQueryLength()),
+                ColumnSpec.of(BiencoderTrainable.POSITIVE, d.maxDocumentLength()),
+                ColumnSpec.of(BiencoderTrainable.NEGATIVE, d.maxDocumentLength()));
+    }
+
+    /** Metrics of exact top-100 retrieval for the given queries (qrels restricted to them). */
+    public static RetrievalMetrics.Summary evaluate(TextEncoder encoder, Collection c, List<String> queryIds,
+                                                    int minRelevance) {
+        Run run = retrieve(encoder, c, queryIds, 100);
+        return new RetrievalMetrics(c.qrels().restrictTo(new java.util.HashSet<>(queryIds)), minRelevance).evaluate(run);
+    }
+
+    /** Exact top-k retrieval (ND4J blocked products) of the given queries over the whole corpus. */
+    public static Run retrieve(TextEncoder encoder, Collection c, List<String> queryIds, int k) {
+        List<String> docIds = new ArrayList<>(c.documents().keySet());
+        List<String> docTexts = new ArrayList<>(c.documents().values());
+        List<String> queryTexts = queryIds.stream().map(c.queries()::get).toList();
+        float[][] docs = encodeInBatches(encoder, docTexts, 64);
+        float[][] queries = encodeInBatches(encoder, queryTexts, 64);
+        ExactTopK.Result top = ExactTopK.search(Nd4j.createFromArray(queries), Nd4j.createFromArray(docs), k, 256);
+        return top.toRun(queryIds, docIds);
+    }
+
+    private static float[][] encodeInBatches(TextEncoder encoder, List<String> texts, int batch) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += batch) {
+            float[][] e = encoder.encode(texts.subList(from, Math.min(texts.size(), from + batch)));
+            System.arraycopy(e, 0, out, from, e.length);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,76 @@
+package org.sparktrain.jobs.biencoder;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.engine.TrainingEngine;
+import org.sparktrain.engine.TrainingListener;
+import org.sparktrain.engine.TrainingResult;
+import org.sparktrain.engine.TrainingSpec;
+import org.sparktrain.retrieval.encoder.PooledEncoder;
+import org.sparktrain.retrieval.encoder.PooledTextEncoder;
+import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Trains pooled bi-encoders with the distributed engine from code (the Cranfield bench, notebooks): the frozen
+ * token table is written once into {@code workDir}, each {@link #train} call runs a fresh engine run in
+ * {@code workDir/<name>} (a previous run of that name is deleted, so it never resumes) and returns the trained
+ * model (the optimizer's evaluation parameters) and the engine's training wall-clock.
+ */
+public final class BiencoderTrainingRun {
+    private final SparkSession spark;
+    private final TokenEmbeddingTable table;
+    private final int padId;
+    private final EngineConfig engine;
+    private final OptimizerConfig optimizer;
+    private final String workDir;
+    private final String tablePath;
+
+    public BiencoderTrainingRun(SparkSession spark, TokenEmbeddingTable table, int padId, EngineConfig engine,
+                                OptimizerConfig optimizer, String workDir) {
+        this.spark = spark;
+        this.table = table;
+        this.padId = padId;
+        this.engine = engine;
+        this.optimizer = optimizer;
+        this.workDir = workDir;
+        this.tablePath = new Path(workDir, "token-embeddings.bin").toString();
+        try {
+            BiencoderFactory.writeTable(table, tablePath, spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + tablePath, e);
+        }
+    }
+
+    /** A trained model and the engine's wall-clock seconds of training rounds (no evaluation). */
+    public record Outcome(PooledTextEncoder model, double trainSeconds, TrainingResult result) {
+    }
+
+    /**
+     * @param frame   training triples ({@link BiencoderTraining#frame})
+     * @param initial initial parameters ({@link BiencoderTraining#initialParams})
+     */
+    public Outcome train(String name, BiencoderLossConfig loss, Dataset<Row> frame, BiencoderDataConfig data,
+                         float[] initial, byte[] tokenizerJson) throws IOException {
+        Path runDir = new Path(workDir, name);
+        FileSystem fs = runDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.exists(runDir)) {
+            fs.delete(runDir, true);
+        }
+        BiencoderFactory factory = new BiencoderFactory(tablePath, loss, padId);
+        TrainingSpec spec = new TrainingSpec(name, runDir.toString(), frame, "triples", BiencoderTraining.columns(data),
+                factory, null, false, new TrainingListener() {
+        }, initial);
+        TrainingResult result = new TrainingEngine(spark, engine, optimizer).train(spec);
+        PooledTextEncoder model = new PooledTextEncoder(new PooledEncoder(table), tokenizerJson, result.evalParams(),
+                data.maxDocumentLength());
+        return new Outcome(model, result.trainSeconds(), result);
+    }
+}

