@@ -90,10 +90,11 @@ public record PrepareConfig(String source, String output, String dir, String inp
         if (text != null && !TEXT_OPTION_SOURCES.contains(source)) {
             throw new IllegalArgumentException("text: is only for source msmarco, beir or jsonl");
         }
-        if (coarseLabels != null && !source.equals("cifar100")) {
+        // false / 0 are the resolved defaults a run's config.yaml records for every source: they must load back
+        if (Boolean.TRUE.equals(coarseLabels) && !source.equals("cifar100")) {
             throw new IllegalArgumentException("coarseLabels: is only for source cifar100");
         }
-        if (maxSkipped != null && IDX_SOURCES.contains(source)) {
+        if (maxSkipped != null && maxSkipped != 0 && IDX_SOURCES.contains(source)) {
             throw new IllegalArgumentException("maxSkipped: is not supported for " + source
                     + " (IDX files are all-or-nothing)");
         }
