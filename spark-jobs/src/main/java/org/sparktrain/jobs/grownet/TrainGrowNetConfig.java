@@ -21,6 +21,10 @@ public record TrainGrowNetConfig(String runId, String output, GrowNetDataConfig 
             throw new IllegalArgumentException("data: is required (data.train = path of a FANN file)");
         }
         grownet = grownet == null ? GrowNetParams.defaults() : grownet;
+        if (grownet.taskType() == org.sparktrain.zoo.grownet.GrowNetTask.RANKING) {
+            throw new IllegalArgumentException("grownet.task: 'ranking' is not available in train-grownet (FANN "
+                    + "tables carry no query ids); use the GrowNet API with a query column (docs/grownet.md)");
+        }
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);
     }

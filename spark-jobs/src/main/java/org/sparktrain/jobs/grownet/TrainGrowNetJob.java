@@ -45,10 +45,6 @@ public final class TrainGrowNetJob implements Job<TrainGrowNetConfig> {
 
     @Override
     public void validate(TrainGrowNetConfig cfg, JobContext ctx) {
-        if (cfg.grownet().taskType() == GrowNetTask.RANKING) {
-            throw new IllegalArgumentException("grownet.task: 'ranking' is not available in train-grownet (FANN tables "
-                    + "carry no query ids); use the GrowNet API with a query column (docs/grownet.md)");
-        }
         AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), ctx.hadoopConf()).file("config.yaml"),
                 ctx.hadoopConf());
     }

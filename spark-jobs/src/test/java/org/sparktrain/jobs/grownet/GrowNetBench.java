@@ -67,7 +67,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * </ul>
  * Settings by system properties: {@code grownet.stages}, {@code grownet.lr}, {@code grownet.epochsPerStage},
  * {@code grownet.hidden}, {@code grownet.batch}, {@code grownet.l2}, {@code grownet.patience},
- * {@code grownet.variants} (comma list of full, first-order, constant-alpha, no-corrective).
+ * {@code grownet.variants} (comma list of full, first-order, constant-alpha, no-corrective),
+ * {@code grownet.baselines} (false skips the XGBoost rankers, e.g. when the ablations run in a second invocation).
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -142,7 +143,8 @@ class GrowNetBench {
         results.add(new Result("cranfield", "BM25 alone (Lucene, candidate order)",
                 ndcg(qrels, metrics, split.test(), candidates, bm25), featureSeconds, 0));
 
-        for (String objective : List.of("rank:pairwise", "rank:ndcg")) {
+        boolean baselines = Boolean.parseBoolean(System.getProperty("grownet.baselines", "true"));
+        for (String objective : baselines ? List.of("rank:pairwise", "rank:ndcg") : List.<String>of()) {
             results.add(xgboostRanking(objective, qrels, candidates, trainVal.train(), trainVal.test(), split.test(),
                     metrics));
             System.out.println(results.get(results.size() - 1));
