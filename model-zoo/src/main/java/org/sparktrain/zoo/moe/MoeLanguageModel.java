@@ -183,15 +183,15 @@ public final class MoeLanguageModel {
             dH = blocks[l].backward(params, f.passes[l], dH, auxGrad[l], b, grad);
         }
         // embedding and position gradients: scatter-add of dH_0 rows (plain Java)
-        double[][] dH0 = dH.toDoubleMatrix();
+        double[] dH0 = dH.dup('c').data().asDouble(); // (B·T, d) row-major in one copy
         double[] dEmb = new double[vocabSize * d];
         double[] dPos = new double[context * d];
         for (int r = 0; r < rows; r++) {
             int tok = f.inputs[r];
             int t = r % context;
             for (int c = 0; c < d; c++) {
-                dEmb[tok * d + c] += dH0[r][c];
-                dPos[t * d + c] += dH0[r][c];
+                dEmb[tok * d + c] += dH0[r * d + c];
+                dPos[t * d + c] += dH0[r * d + c];
             }
         }
         block(grad, 0, (long) vocabSize * d).addi(Nd4j.createFromArray(dEmb));

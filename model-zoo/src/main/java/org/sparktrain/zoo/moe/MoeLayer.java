@@ -98,7 +98,11 @@ public final class MoeLayer {
         int n = cfg.numExperts();
         INDArray e = centroids(flat);
         INDArray scores = cfg.score().apply(u.mmul(e.transpose()));
-        double[][] s = t == 0 ? new double[0][n] : scores.toDoubleMatrix();
+        double[][] s = new double[t][];
+        double[] flatScores = t == 0 ? new double[0] : scores.dup('c').data().asDouble();
+        for (int row = 0; row < t; row++) {
+            s[row] = java.util.Arrays.copyOfRange(flatScores, row * n, (row + 1) * n);
+        }
         Routing routing = Routing.select(s, bias, cfg.topK());
         double[][] gates = new double[t][n];
         for (int row = 0; row < t; row++) {
@@ -203,13 +207,13 @@ public final class MoeLayer {
      * instead of O(|tok|·d), which dominated the step once T = thousands of LM tokens.)
      */
     private static void scatterAdd(double[][] acc, int[] tok, INDArray rows, double[][] gates, int expert) {
-        double[][] y = rows.toDoubleMatrix();
+        int d = (int) rows.columns();
+        double[] y = rows.dup('c').data().asDouble(); // one copy; toDoubleMatrix() makes one native call per row
         for (int r = 0; r < tok.length; r++) {
             double w = gates == null ? 1.0 : gates[tok[r]][expert];
             double[] target = acc[tok[r]];
-            double[] src = y[r];
-            for (int c = 0; c < src.length; c++) {
-                target[c] += w * src[c];
+            for (int c = 0; c < d; c++) {
+                target[c] += w * y[r * d + c];
             }
         }
     }
