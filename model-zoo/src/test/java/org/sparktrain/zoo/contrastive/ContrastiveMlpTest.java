@@ -51,7 +51,18 @@ class ContrastiveMlpTest {
         double eps = 1e-6;
         double worst = 0;
         int checked = 0;
+        int total = 0;
+        // every bias and every 3rd weight: all eight tensors are covered, at a third of the cost
+        long[] at = m.tensorOffsets();
         for (int i = 0; i < m.numParams(); i++) {
+            boolean bias = false;
+            for (int l = 0; l < 4; l++) {
+                bias |= i >= at[2 * l + 1] && i < at[2 * l + 2];
+            }
+            if (!bias && i % 3 != 0) {
+                continue;
+            }
+            total++;
             double theta = m.params().getDouble(0, i);
             m.params().putScalar(0, i, theta + eps);
             double up = loss.applyAsDouble(project(m, x1, x2));
@@ -67,7 +78,7 @@ class ContrastiveMlpTest {
             }
         }
         assertTrue(worst < 1e-5, "worst relative error " + worst);
-        assertTrue(checked > m.numParams() / 2, "most parameters get a gradient: " + checked);
+        assertTrue(checked > total / 2, "most checked parameters get a gradient: " + checked + " of " + total);
     }
 
     @Test
