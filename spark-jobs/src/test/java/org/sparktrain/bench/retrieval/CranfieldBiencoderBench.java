@@ -54,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * test (the name does not end in Test):
  * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldBiencoderBench -Dsurefire.failIfNoSpecifiedTests=false}
  * (system properties {@code bench.epochs}, {@code bench.lr}, {@code bench.margins} override the settings;
- * {@code bench.variants}, a subset of {@code static,infonce,adaptive}, runs only those).
+ * {@code bench.variants}, a subset of {@code static,infonce,adaptive}, runs only those;
+ * {@code bench.adaptiveInBatch=true} gives (c) in-batch negatives).
  */
 @ExtendWith(SharedSpark.class)
 class CranfieldBiencoderBench {
@@ -143,10 +144,11 @@ class CranfieldBiencoderBench {
             return;
         }
 
-        BiencoderTrainingRun.Outcome adaptive = trainer.train("adaptive", BiencoderLossConfig.adaptive(), frame, data,
-                initial, tokenizerJson);
+        boolean inBatch = Boolean.getBoolean("bench.adaptiveInBatch");
+        BiencoderTrainingRun.Outcome adaptive = trainer.train("adaptive",
+                BiencoderLossConfig.adaptive().withInBatchNegatives(inBatch), frame, data, initial, tokenizerJson);
         RetrievalMetrics.Summary adaptiveTest = BiencoderTraining.evaluate(adaptive.model(), c, splits.test(), 1);
-        table1.append(row("**(c) self-distillation adaptive margin (no sweep)**",
+        table1.append(row("**(c) self-distillation adaptive margin (no sweep" + (inBatch ? ", in-batch" : "") + ")**",
                 BiencoderTraining.evaluate(adaptive.model(), c, splits.validation(), 1).ndcg10(), adaptiveTest,
                 "**" + seconds(adaptive.trainSeconds()) + "**"));
         TrecRunFile.write(BiencoderTraining.retrieve(adaptive.model(), c, splits.test(), 100), "pooled-adaptive",
