@@ -53,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * training wall-clock (the sweep counted for (a)); TREC runs go to {@code target/cranfield-biencoder/}. Not a unit
  * test (the name does not end in Test):
  * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldBiencoderBench -Dsurefire.failIfNoSpecifiedTests=false}
- * (system properties {@code bench.epochs}, {@code bench.lr}, {@code bench.margins} override the settings).
+ * (system properties {@code bench.epochs}, {@code bench.lr}, {@code bench.margins} override the settings;
+ * {@code bench.variants}, a subset of {@code static,infonce,adaptive}, runs only those;
+ * {@code bench.adaptiveInBatch=true} gives (c) in-batch negatives).
  */
 @ExtendWith(SharedSpark.class)
 class CranfieldBiencoderBench {
@@ -65,6 +67,7 @@ class CranfieldBiencoderBench {
         for (String m : System.getProperty("bench.margins", "0.05,0.1,0.2,0.4").split(",")) {
             margins.add(Double.parseDouble(m));
         }
+        List<String> variants = List.of(System.getProperty("bench.variants", "static,infonce,adaptive").split(","));
         BiencoderTraining.Collection c = cranfield();
         BiencoderDataConfig data = BiencoderDataConfig.of("cranfield").withValidationQueries(30);
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, data);
@@ -111,9 +114,9 @@ class CranfieldBiencoderBench {
         double bestVal = -1;
         String bestName = null;
         RetrievalMetrics.Summary bestTest = null;
-        for (double m : margins) {
-            BiencoderTrainingRun.Outcome o = trainer.train("static-" + m, BiencoderLossConfig.staticMargin(m), frame, data,
-                    initial, tokenizerJson);
+        for (double m : variants.contains("static") ? margins : List.<Double>of()) {
+            BiencoderTrainingRun.Outcome o = trainer.train("static-" + m, BiencoderLossConfig.staticMargin(m), frame,
+                    data, initial, tokenizerJson);
             sweepSeconds += o.trainSeconds();
             double val = BiencoderTraining.evaluate(o.model(), c, splits.validation(), 1).ndcg10();
             RetrievalMetrics.Summary test = BiencoderTraining.evaluate(o.model(), c, splits.test(), 1);
@@ -124,19 +127,28 @@ class CranfieldBiencoderBench {
                 bestTest = test;
             }
         }
-        table1.append(row("**(a) static margin, best on validation (" + bestName + ")**", bestVal, bestTest,
-                "**" + seconds(sweepSeconds) + " (sweep of " + margins.size() + ")**"));
-
-        BiencoderTrainingRun.Outcome infoNce = trainer.train("infonce", BiencoderLossConfig.infoNce(), frame, data, initial,
-                tokenizerJson);
-        table1.append(row("**(b) InfoNCE (τ=0.05, in-batch + cross-worker negatives)**",
-                BiencoderTraining.evaluate(infoNce.model(), c, splits.validation(), 1).ndcg10(),
-                BiencoderTraining.evaluate(infoNce.model(), c, splits.test(), 1), "**" + seconds(infoNce.trainSeconds()) + "**"));
-
-        BiencoderTrainingRun.Outcome adaptive = trainer.train("adaptive", BiencoderLossConfig.adaptive(), frame, data,
+        if (bestTest != null) {
+            table1.append(row("**(a) static margin, best on validation (" + bestName + ")**", bestVal, bestTest,
+                    "**" + seconds(sweepSeconds) + " (sweep of " + margins.size() + ")**"));
+        }
+        if (variants.contains("infonce")) {
+            BiencoderTrainingRun.Outcome infoNce = trainer.train("infonce", BiencoderLossConfig.infoNce(), frame, data,
                     initial, tokenizerJson);
+            table1.append(row("**(b) InfoNCE (τ=0.05, in-batch + cross-worker negatives)**",
+                    BiencoderTraining.evaluate(infoNce.model(), c, splits.validation(), 1).ndcg10(),
+                    BiencoderTraining.evaluate(infoNce.model(), c, splits.test(), 1),
+                    "**" + seconds(infoNce.trainSeconds()) + "**"));
+        }
+        if (!variants.contains("adaptive")) {
+            System.out.println(table1);
+            return;
+        }
+
+        boolean inBatch = Boolean.getBoolean("bench.adaptiveInBatch");
+        BiencoderTrainingRun.Outcome adaptive = trainer.train("adaptive",
+                BiencoderLossConfig.adaptive().withInBatchNegatives(inBatch), frame, data, initial, tokenizerJson);
         RetrievalMetrics.Summary adaptiveTest = BiencoderTraining.evaluate(adaptive.model(), c, splits.test(), 1);
-        table1.append(row("**(c) self-distillation adaptive margin (no sweep)**",
+        table1.append(row("**(c) self-distillation adaptive margin (no sweep" + (inBatch ? ", in-batch" : "") + ")**",
                 BiencoderTraining.evaluate(adaptive.model(), c, splits.validation(), 1).ndcg10(), adaptiveTest,
                 "**" + seconds(adaptive.trainSeconds()) + "**"));
         TrecRunFile.write(BiencoderTraining.retrieve(adaptive.model(), c, splits.test(), 100), "pooled-adaptive",
@@ -145,7 +157,8 @@ class CranfieldBiencoderBench {
         String report = String.format(Locale.ROOT, "Cranfield, pooled encoder, %d BM25 triples of %d training queries"
                         + " (4 negatives per positive, a multiple of the batch), 2 workers, batch 32, %d epochs, Adam lr %s,"
                         + " token weights initialised with IDF%n%n%s%n(c) vs (a): nDCG@10 %+.4f, training time %.1fx less%n",
-                used, splits.train().size(), epochs, lr, table1, adaptiveTest.ndcg10() - bestTest.ndcg10(),
+                used, splits.train().size(), epochs, lr, table1,
+                bestTest == null ? Double.NaN : adaptiveTest.ndcg10() - bestTest.ndcg10(),
                 sweepSeconds / adaptive.trainSeconds());
         Files.writeString(out.resolve("results.md"), report);
         System.out.println(report);
