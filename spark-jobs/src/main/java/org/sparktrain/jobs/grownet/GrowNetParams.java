@@ -1,6 +1,7 @@
 package org.sparktrain.jobs.grownet;
 
 import org.sparktrain.config.Check;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.zoo.grownet.GrowNetTask;
 
 import java.util.List;
@@ -12,8 +13,12 @@ import java.util.List;
  * @param task             {@code regression} (MSE) or {@code binary} (logistic); default regression
  * @param hidden           H, width of both hidden layers of every learner; default 16
  * @param stages           maximum number of weak learners; default 40
- * @param learningRate     Adam step size of the stage fits; the corrective step uses lr/2 (binary) or lr/3
- *                         (regression); default 0.005
+ * @param optimizer        update rule of the stage fits ({@link OptimizerConfig}, the same keys as every job's
+ *                         {@code optimizer}); the corrective step uses its learning rate × 1/2 (binary) or × 1/3
+ *                         (regression), and every halving (see {@code halveEvery}) halves it, as the reference code
+ *                         does with Adam's lr. Types that adapt their own step size (dadapt-*, prodigy, dog, ldog;
+ *                         {@link OptimizerConfig#adaptsStepSize()}) run at their own multiplier in every phase.
+ *                         Default Adam with learning rate 0.005
  * @param l2               weight decay λ (PyTorch Adam's coupled L2); default 0
  * @param batchSize        global mini-batch size (divisible by workers); default 2048
  * @param epochsPerStage   epochs of each stage fit; default 1
@@ -22,7 +27,7 @@ import java.util.List;
  * @param secondOrder      Newton targets (else first-order); default true
  * @param learnBoostRate   train α in the corrective step (else constant); default true
  * @param correctiveStep   run the fully corrective step after every stage but the first; default true
- * @param halveEvery       halve lr and λ at every stage index divisible by this; default 15
+ * @param halveEvery       halve the learning rate and λ at every stage index divisible by this; default 15
  * @param patience         stop after this many stages without a better validation metric (0 = never); default 10
  * @param workers          data-parallel engine workers; default 2
  * @param seed             seed of initialisation and batch order; default 42
@@ -32,7 +37,7 @@ import java.util.List;
  * @param workDir          Hadoop directory for the engine's per-phase run directories (deleted after the fit);
  *                         default a directory under {@code java.io.tmpdir}
  */
-public record GrowNetParams(String task, Integer hidden, Integer stages, Double learningRate, Double l2,
+public record GrowNetParams(String task, Integer hidden, Integer stages, OptimizerConfig optimizer, Double l2,
                             Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
                             Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
                             Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
@@ -41,7 +46,7 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
         task = Check.oneOf("task", task, "regression", List.of("regression", "binary"));
         hidden = Check.atLeast("hidden", hidden, 16, 1);
         stages = Check.atLeast("stages", stages, 40, 1);
-        learningRate = Check.positive("learningRate", learningRate, 0.005);
+        optimizer = optimizer == null ? OptimizerConfig.of("adam", 0.005) : optimizer;
         l2 = l2 == null ? 0.0 : l2;
         if (!(l2 >= 0)) {
             throw new IllegalArgumentException("l2: must be non-negative, got " + l2);
@@ -74,20 +79,36 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
         return "binary".equals(task) ? GrowNetTask.BINARY : GrowNetTask.REGRESSION;
     }
 
-    /** The reference code's corrective step size: lr/2 for classification, lr/3 for regression. */
-    public double correctiveLearningRate(double lr) {
-        return taskType() == GrowNetTask.BINARY ? lr / 2 : lr / 3;
+    /** The reference code's corrective step size relative to the stage fits': 1/2 for classification, 1/3 for regression. */
+    public double correctiveFactor() {
+        return taskType() == GrowNetTask.BINARY ? 0.5 : 1.0 / 3;
+    }
+
+    /** The stage fits' update rule after {@code halvings} halvings of the learning rate. */
+    public OptimizerConfig stageOptimizer(int halvings) {
+        return scaled(Math.pow(0.5, halvings));
+    }
+
+    /** The corrective step's update rule after {@code halvings} halvings: the stage rule × {@link #correctiveFactor()}. */
+    public OptimizerConfig correctiveOptimizer(int halvings) {
+        return scaled(Math.pow(0.5, halvings) * correctiveFactor());
+    }
+
+    /** The optimizer with its learning rate × {@code factor}, unless it adapts its own step size. */
+    private OptimizerConfig scaled(double factor) {
+        return optimizer.adaptsStepSize() || factor == 1 ? optimizer
+                : optimizer.withLearningRate(optimizer.learningRate() * factor);
     }
 
     /** A copy with other values for the ablation switches. */
     public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
-        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
                 predictionCol, workDir);
     }
 
     public GrowNetParams withWorkers(int w) {
-        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
                 labelCol, predictionCol, workDir);
     }

@@ -19,6 +19,7 @@ import org.sparktrain.data.BadRecords;
 import org.sparktrain.data.SourceFile;
 import org.sparktrain.data.table.FannReader;
 import org.sparktrain.data.table.TableRow;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.testing.SharedSpark;
 
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ class GrowNetBenchmarkTest {
         Result xgb = xgboost(name, binary, trainVal[0], trainVal[1], test);
         results.add(xgb);
         System.out.println(xgb);
-        GrowNetParams base = new GrowNetParams(task, binary ? 16 : 32, stages, LR, 0.0, 256, EPOCHS, 1, null, null,
+        GrowNetParams base = new GrowNetParams(task, binary ? 16 : 32, stages, OptimizerConfig.of("adam", LR), 0.0, 256, EPOCHS, 1, null, null,
                 null, null, null, binary ? 3 : 5, 2, 42L, null, null, null, null);
         Map<String, GrowNetParams> variants = new LinkedHashMap<>();
         variants.put("GrowNet", base);
@@ -125,7 +126,7 @@ class GrowNetBenchmarkTest {
                 bestIteration + 1);
     }
 
-    private static double evaluate(SparkSession spark, boolean binary, Dataset<Row> scored, String col) {
+    static double evaluate(SparkSession spark, boolean binary, Dataset<Row> scored, String col) {
         if (binary) {
             return new BinaryClassificationEvaluator().setRawPredictionCol(col).setLabelCol("label")
                     .setMetricName("areaUnderROC").evaluate(scored);
@@ -190,7 +191,7 @@ class GrowNetBenchmarkTest {
     }
 
     /** Reads a FANN file with sparktrain's FannReader; one-hot outputs become class index 0/1 (mushroom). */
-    private static Split[] read(String file, boolean splitValidation) {
+    static Split[] read(String file, boolean splitValidation) {
         Split a = new Split(new ArrayList<>(), new ArrayList<>());
         Split b = new Split(new ArrayList<>(), new ArrayList<>());
         try (FannReader reader = new FannReader(SourceFile.open(new org.apache.hadoop.fs.Path("file://" + file),
@@ -206,7 +207,7 @@ class GrowNetBenchmarkTest {
         return new Split[]{a, b};
     }
 
-    private static Dataset<Row> frame(SparkSession spark, Split s) {
+    static Dataset<Row> frame(SparkSession spark, Split s) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < s.x().size(); i++) {
             float[] x = s.x().get(i);
