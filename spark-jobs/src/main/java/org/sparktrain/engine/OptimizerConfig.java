@@ -48,19 +48,25 @@ import java.util.Set;
  * @param repsRel       DoG's initial movement r_ε relative to 1 + ‖x0‖ (dog, ldog); default 1e-6 (1e-4 with BatchNorm)
  * @param initEta       DoG's first step size, replacing repsRel (optional; default: the r_ε formula)
  * @param averagingGamma DoG's polynomial-decay averaging γ; default 8
+ * @param sliceP        Prodigy's slice_p: keep s and x0 (and take its dot and norm) on every p-th entry of each
+ *                      parameter tensor, a memory-saving approximation; default 1 (all entries; the reference
+ *                      suggests 11 where memory is tight)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OptimizerConfig(String type, Double learningRate, Double beta1, Double beta2, Double epsilon,
                               Double momentum, String schedule, Integer warmupSteps, Double weightDecay,
                               Boolean decoupledWeightDecay, Boolean biasCorrection, Double d0, Double dCoef,
                               Double growthRate, Double beta3, Boolean safeguardWarmup, Double weightStepPower,
-                              Double weightLrPower, Double repsRel, Double initEta, Double averagingGamma)
+                              Double weightLrPower, Double repsRel, Double initEta, Double averagingGamma,
+                              Integer sliceP)
         implements java.io.Serializable {
     /** ND4J's element-wise updaters. */
     public static final List<String> ND4J_TYPES = List.of("adam", "sgd", "nesterovs", "rmsprop");
     public static final List<String> TYPES = List.of("adam", "sgd", "nesterovs", "rmsprop", "dadapt-adam",
             "dadapt-sgd", "prodigy", "schedule-free-adamw", "schedule-free-sgd", "dog", "ldog");
     public static final List<String> SCHEDULES = List.of("constant", "cosine", "linear");
+    /** The types that estimate their own step size ({@link #adaptsStepSize()}). */
+    public static final List<String> ADAPTIVE_TYPES = List.of("dadapt-adam", "dadapt-sgd", "prodigy", "dog", "ldog");
 
     private static final Set<String> SCHED = Set.of("schedule", "warmupSteps");
     /** The keys each type uses besides {@code type} and {@code learningRate}. */
@@ -73,7 +79,8 @@ public record OptimizerConfig(String type, Double learningRate, Double beta1, Do
             Map.entry("dadapt-adam", with(SCHED, "beta1", "beta2", "epsilon", "weightDecay", "decoupledWeightDecay",
                     "biasCorrection", "d0", "growthRate")),
             Map.entry("prodigy", with(SCHED, "beta1", "beta2", "beta3", "epsilon", "weightDecay",
-                    "decoupledWeightDecay", "biasCorrection", "safeguardWarmup", "d0", "dCoef", "growthRate")),
+                    "decoupledWeightDecay", "biasCorrection", "safeguardWarmup", "d0", "dCoef", "growthRate",
+                    "sliceP")),
             Map.entry("schedule-free-adamw", with(SCHED, "beta1", "beta2", "epsilon", "weightDecay",
                     "weightStepPower", "weightLrPower")),
             Map.entry("schedule-free-sgd", with(SCHED, "momentum", "weightDecay", "weightStepPower", "weightLrPower")),
@@ -103,6 +110,7 @@ public record OptimizerConfig(String type, Double learningRate, Double beta1, Do
         given.put("repsRel", repsRel);
         given.put("initEta", initEta);
         given.put("averagingGamma", averagingGamma);
+        given.put("sliceP", sliceP);
         for (Map.Entry<String, Object> e : given.entrySet()) {
             if (e.getValue() != null && !keys.contains(e.getKey())) {
                 throw new IllegalArgumentException(e.getKey() + ": not used by optimizer type '" + type
@@ -158,23 +166,39 @@ public record OptimizerConfig(String type, Double learningRate, Double beta1, Do
             repsRel = keys.contains("repsRel") ? Check.positive("repsRel", repsRel, 1e-6) : null;
         }
         averagingGamma = keys.contains("averagingGamma") ? nonNegative("averagingGamma", averagingGamma, 8) : null;
+        sliceP = keys.contains("sliceP") ? Check.atLeast("sliceP", sliceP, 1, 1) : null;
     }
 
     public static OptimizerConfig of(String type, double learningRate) {
         return new OptimizerConfig(type, learningRate, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The type with every default, including its own default learning rate. */
     public static OptimizerConfig defaults(String type) {
         return new OptimizerConfig(type, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     public OptimizerConfig withSchedule(String kind, int warmup) {
         return new OptimizerConfig(type, learningRate, beta1, beta2, epsilon, momentum, kind, warmup, weightDecay,
                 decoupledWeightDecay, biasCorrection, d0, dCoef, growthRate, beta3, safeguardWarmup, weightStepPower,
-                weightLrPower, initEta != null ? null : repsRel, initEta, averagingGamma);
+                weightLrPower, initEta != null ? null : repsRel, initEta, averagingGamma, sliceP);
+    }
+
+    /** The same rule with another learning rate (for learning-rate-free types: another multiplier of the adapted step). */
+    public OptimizerConfig withLearningRate(double lr) {
+        return new OptimizerConfig(type, lr, beta1, beta2, epsilon, momentum, schedule, warmupSteps, weightDecay,
+                decoupledWeightDecay, biasCorrection, d0, dCoef, growthRate, beta3, safeguardWarmup, weightStepPower,
+                weightLrPower, initEta != null ? null : repsRel, initEta, averagingGamma, sliceP);
+    }
+
+    /**
+     * Whether the rule estimates its own step size (D-Adaptation, Prodigy, DoG, L-DoG), so that {@code learningRate}
+     * is only a multiplier of the adapted step, to be kept at 1. Schedule-free types still take a step size.
+     */
+    public boolean adaptsStepSize() {
+        return ADAPTIVE_TYPES.contains(type);
     }
 
     /** Whether this is one of ND4J's element-wise updaters (else an optimizer of {@code org.sparktrain.engine.optim}). */

@@ -23,7 +23,8 @@ final class Optimizers {
                     c.d0(), c.growthRate()));
             case "prodigy" -> new Prodigy(numParams, lr, new Prodigy.Settings(c.beta1(), c.beta2(), c.beta3(),
                     c.epsilon(), c.weightDecay(), c.decoupledWeightDecay(), c.biasCorrection(), c.safeguardWarmup(),
-                    c.d0(), c.dCoef(), c.growthRate()));
+                    c.d0(), c.dCoef(), c.growthRate()), c.sliceP(),
+                    layout != null ? layout : TensorLayout.single(numParams));
             case "schedule-free-adamw" -> new ScheduleFreeAdamW(numParams, c.learningRate(), c.beta1(), c.beta2(),
                     c.epsilon(), c.weightDecay(), c.warmupSteps(), c.weightStepPower(), c.weightLrPower());
             case "schedule-free-sgd" -> new ScheduleFreeSgd(numParams, c.learningRate(), c.momentum(),

@@ -29,8 +29,8 @@ class ConfigLoaderTest {
         assertEquals(EngineConfig.defaults(), c.engine());
         assertEquals(2, c.engine().workers());
         assertEquals(64, c.engine().batchSize());
-        assertEquals("adam", c.optimizer().type());
-        assertEquals(1e-3, c.optimizer().learningRate());
+        assertEquals("schedule-free-adamw", c.optimizer().type(), "learning-rate-free default (issue 9)");
+        assertEquals(0.0025, c.optimizer().learningRate());
         assertEquals("local[*]", c.spark().master());
     }
 

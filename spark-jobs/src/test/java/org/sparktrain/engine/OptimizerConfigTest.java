@@ -43,6 +43,7 @@ class OptimizerConfigTest {
         assertEquals(Math.sqrt(0.999), prodigy.beta3());
         assertEquals(1.0, prodigy.dCoef());
         assertEquals(false, prodigy.safeguardWarmup());
+        assertEquals(1, prodigy.sliceP());
         assertEquals(0.0, OptimizerConfig.defaults("dadapt-sgd").momentum());
         OptimizerConfig sfa = OptimizerConfig.defaults("schedule-free-adamw");
         assertEquals(0.0025, sfa.learningRate());
@@ -87,6 +88,30 @@ class OptimizerConfigTest {
         assertTrue(error("optimizer.type=ldog", "optimizer.weightDecay=-1").contains("optimizer.weightDecay"));
         assertTrue(error("optimizer.type=lion").contains("optimizer.type: must be one of"));
         assertEquals(1.02, load("optimizer.type=dadapt-sgd", "optimizer.growthRate=1.02").optimizer().growthRate());
+        assertTrue(error("optimizer.type=prodigy", "optimizer.sliceP=0").contains("optimizer.sliceP: must be at least 1"));
+        assertTrue(error("optimizer.type=adam", "optimizer.sliceP=11").contains("optimizer.sliceP: not used"));
+        OptimizerConfig sliced = load("optimizer.type=prodigy", "optimizer.sliceP=11").optimizer();
+        assertEquals(11, sliced.sliceP());
+        assertEquals("vectors [x0 x 2, s x 2, m x 10, v x 10]; scalars [d, dMax, N, k] (3 floats each)",
+                sliced.create(10, new TensorLayout(java.util.List.of("w", "b"), new long[]{0, 7}, new long[]{7, 3}), 5)
+                        .stateLayout());
+    }
+
+    /** withLearningRate keeps every other key; adaptsStepSize names the types whose lr is only a multiplier. */
+    @Test
+    void learningRateCopiesAndStepSizeAdaptingTypes() {
+        OptimizerConfig dog = load("optimizer.type=dog", "optimizer.initEta=0.01").optimizer();
+        OptimizerConfig half = dog.withLearningRate(0.5);
+        assertEquals(0.5, half.learningRate());
+        assertEquals(0.01, half.initEta());
+        assertNull(half.repsRel());
+        OptimizerConfig sfa = OptimizerConfig.defaults("schedule-free-adamw").withLearningRate(0.01);
+        assertEquals(0.01, sfa.learningRate());
+        assertEquals(OptimizerConfig.defaults("schedule-free-adamw").weightLrPower(), sfa.weightLrPower());
+        for (String type : OptimizerConfig.TYPES) {
+            boolean adaptive = java.util.Set.of("dadapt-adam", "dadapt-sgd", "prodigy", "dog", "ldog").contains(type);
+            assertEquals(adaptive, OptimizerConfig.defaults(type).adaptsStepSize(), type);
+        }
     }
 
     @Test

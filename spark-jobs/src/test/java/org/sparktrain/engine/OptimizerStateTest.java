@@ -38,7 +38,7 @@ class OptimizerStateTest {
             case "adam", "sgd", "nesterovs", "rmsprop", "dadapt-adam", "dadapt-sgd", "dog", "ldog" ->
                     OptimizerConfig.defaults(t).withSchedule("cosine", 2);
             case "prodigy" -> new OptimizerConfig(t, null, null, null, null, null, "cosine", null, 0.01, null, true,
-                    null, null, 1.1, null, null, null, null, null, null, null);
+                    null, null, 1.1, null, null, null, null, null, null, null, 3);
             default -> OptimizerConfig.defaults(t).withSchedule("constant", 3);
         }).toList();
     }

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state of one optimizer: named per-entry vectors (float, {@code n} entries each, e.g. Adam's m and v) and named
+ * The state of one optimizer: named per-entry vectors (float, {@code n} entries each, e.g. Adam's m and v, or fewer
+ * for a vector kept on a subset of the entries, e.g. Prodigy's s and x0 with slice_p &gt; 1) and named
  * global scalars (double, e.g. D-Adaptation's d and N, the step count k), with their flat float form for the
  * engine's checkpoints and its {@code local-sgd} synchronisation rule.
  *
- * <p><b>Flat layout</b> ({@link #toFloats()}): the vectors in declaration order, {@code n} floats each, then the
+ * <p><b>Flat layout</b> ({@link #toFloats()}): the vectors in declaration order, each with its length, then the
  * scalars in declaration order, {@value ExactDoubles#FLOATS} floats each ({@link ExactDoubles}: exact round trip).
  *
  * <p><b>local-sgd</b>: every slot declares a {@link Sync} rule. {@link Sync#AVERAGE} slots are averaged over the
@@ -38,12 +39,13 @@ public final class FlatState {
     private final List<String> vectorNames = new ArrayList<>();
     private final List<Sync> vectorSync = new ArrayList<>();
     private final List<INDArray> vectors = new ArrayList<>();
+    private final List<Integer> lengths = new ArrayList<>();
     private final List<String> scalarNames = new ArrayList<>();
     private final List<Sync> scalarSync = new ArrayList<>();
     private final List<Double> initial = new ArrayList<>();
     private double[] scalars = new double[0];
 
-    /** @param n entries of the parameter vector (and of every state vector) */
+    /** @param n entries of the parameter vector (and the default length of a state vector) */
     public FlatState(long n) {
         if (n <= 0 || n > Integer.MAX_VALUE / 8) {
             throw new IllegalArgumentException("unsupported number of parameters " + n);
@@ -51,11 +53,20 @@ public final class FlatState {
         this.n = n;
     }
 
-    /** Declares a zero-initialised vector slot; returns its index for {@link #vector(int)}. */
+    /** Declares a zero-initialised vector slot of {@code n} entries; returns its index for {@link #vector(int)}. */
     public int addVector(String name, Sync sync) {
+        return addVector(name, sync, (int) n);
+    }
+
+    /** Declares a zero-initialised vector slot of {@code length} entries (1..n); returns its index. */
+    public int addVector(String name, Sync sync, int length) {
+        if (length <= 0 || length > n) {
+            throw new IllegalArgumentException("vector " + name + ": length must be in 1.." + n + ", got " + length);
+        }
         vectorNames.add(name);
         vectorSync.add(sync);
-        vectors.add(Nd4j.zeros(DataType.FLOAT, n));
+        vectors.add(Nd4j.zeros(DataType.FLOAT, length));
+        lengths.add(length);
         return vectors.size() - 1;
     }
 
@@ -73,7 +84,7 @@ public final class FlatState {
         return n;
     }
 
-    /** The live vector of a slot (rank 1, {@code n} floats); optimizers update it in place. */
+    /** The live vector of a slot (rank 1, its declared length); optimizers update it in place. */
     public INDArray vector(int slot) {
         return vectors.get(slot);
     }
@@ -87,16 +98,24 @@ public final class FlatState {
     }
 
     public int size() {
-        return Math.toIntExact(vectors.size() * n + (long) scalars.length * ExactDoubles.FLOATS);
+        return Math.toIntExact(vectorFloats() + (long) scalars.length * ExactDoubles.FLOATS);
+    }
+
+    private long vectorFloats() {
+        long sum = 0;
+        for (int length : lengths) {
+            sum += length;
+        }
+        return sum;
     }
 
     /** The flat float form (see the class comment). */
     public float[] toFloats() {
         float[] out = new float[size()];
         int o = 0;
-        for (INDArray v : vectors) {
-            System.arraycopy(v.toFloatVector(), 0, out, o, (int) n);
-            o += (int) n;
+        for (int i = 0; i < vectors.size(); i++) {
+            System.arraycopy(vectors.get(i).toFloatVector(), 0, out, o, lengths.get(i));
+            o += lengths.get(i);
         }
         for (double s : scalars) {
             ExactDoubles.encode(s, out, o);
@@ -112,9 +131,9 @@ public final class FlatState {
                     + "), got " + values.length);
         }
         int o = 0;
-        for (INDArray v : vectors) {
-            v.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, o, o + (int) n)));
-            o += (int) n;
+        for (int i = 0; i < vectors.size(); i++) {
+            vectors.get(i).assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(values, o, o + lengths.get(i))));
+            o += lengths.get(i);
         }
         for (int i = 0; i < scalars.length; i++) {
             scalars[i] = ExactDoubles.decode(values, o);
@@ -139,19 +158,31 @@ public final class FlatState {
         return m;
     }
 
-    /** e.g. {@code vectors [s, m, v] x 259; scalars [d, N, k] (3 floats each)}. */
+    /**
+     * e.g. {@code vectors [s, m, v] x 259; scalars [d, N, k] (3 floats each)}, or with shorter vectors
+     * {@code vectors [x0 x 130, s x 130, m x 259, v x 259]; scalars ...}.
+     */
     public String describe() {
-        return "vectors " + vectorNames + " x " + n + "; scalars " + scalarNames + " (" + ExactDoubles.FLOATS
-                + " floats each)";
+        String scalarPart = "; scalars " + scalarNames + " (" + ExactDoubles.FLOATS + " floats each)";
+        if (lengths.stream().allMatch(l -> l == n)) {
+            return "vectors " + vectorNames + " x " + n + scalarPart;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            parts.add(vectorNames.get(i) + " x " + lengths.get(i));
+        }
+        return "vectors " + parts + scalarPart;
     }
 
     /** This replica's summand for local-sgd: vectors as floats, scalars as doubles (zeros for LEADER slots unless leader). */
     public FlatOptimizer.SyncPart contribution(boolean leader) {
-        float[] floats = new float[Math.toIntExact(vectors.size() * n)];
+        float[] floats = new float[Math.toIntExact(vectorFloats())];
+        int o = 0;
         for (int i = 0; i < vectors.size(); i++) {
             if (leader || vectorSync.get(i) == Sync.AVERAGE) {
-                System.arraycopy(vectors.get(i).toFloatVector(), 0, floats, (int) (i * n), (int) n);
+                System.arraycopy(vectors.get(i).toFloatVector(), 0, floats, o, lengths.get(i));
             }
+            o += lengths.get(i);
         }
         double[] doubles = new double[scalars.length];
         for (int i = 0; i < scalars.length; i++) {
@@ -162,11 +193,13 @@ public final class FlatState {
 
     /** Applies the sums over {@code workers} of {@link #contribution}: AVERAGE slots divide by the worker count. */
     public void applySums(FlatOptimizer.SyncPart sums, int workers) {
-        if (sums.floats().length != vectors.size() * n || sums.doubles().length != scalars.length) {
+        if (sums.floats().length != vectorFloats() || sums.doubles().length != scalars.length) {
             throw new IllegalArgumentException("local-sgd sums do not match the optimizer state " + describe());
         }
+        int o = 0;
         for (int i = 0; i < vectors.size(); i++) {
-            float[] part = java.util.Arrays.copyOfRange(sums.floats(), (int) (i * n), (int) ((i + 1) * n));
+            float[] part = java.util.Arrays.copyOfRange(sums.floats(), o, o + lengths.get(i));
+            o += lengths.get(i);
             if (vectorSync.get(i) == Sync.AVERAGE) {
                 for (int j = 0; j < part.length; j++) {
                     part[j] /= workers;

@@ -1,6 +1,7 @@
 package org.sparktrain.engine.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
@@ -27,10 +28,16 @@ import org.nd4j.linalg.schedule.ISchedule;
  *   k ← k + 1
  * </pre>
  * Scalars in double from the reduced gradient; with ε = 0 and wd = 0 the trajectory is invariant to a constant
- * rescaling of the loss (0/0 terms count as 0). Prodigy's slice_p memory approximation is not implemented (slice_p = 1).
+ * rescaling of the loss (0/0 terms count as 0).
  *
- * <p><b>State</b>: vectors [x0 (from worker 0), s, m (if β1 &gt; 0), v (averaged)]; scalars [d, dMax, N (averaged),
- * k (worker 0)].
+ * <p><b>slice_p</b> (the reference code's memory-saving approximation; default 1 = off): with p &gt; 1, s and x0 are
+ * kept, and the dot ⟨g, x0 − x⟩ and D = ‖s‖₁ are taken, only on every p-th entry of each parameter tensor (entries
+ * 0, p, 2p, ... of each tensor of the model's {@link TensorLayout}; {@link #slicedEntries}). m, v and the update of x
+ * stay full. N and D both shrink by about 1/p, so d̂ = dCoef·N/D estimates the same quantity from a sample of the
+ * coordinates; the reference suggests p = 11 where memory is tight.
+ *
+ * <p><b>State</b>: vectors [x0 (from worker 0), s, m (if β1 &gt; 0), v (averaged)], x0 and s on the sliced entries;
+ * scalars [d, dMax, N (averaged), k (worker 0)].
  */
 public final class Prodigy extends AbstractFlatOptimizer {
     /**
@@ -52,6 +59,8 @@ public final class Prodigy extends AbstractFlatOptimizer {
     }
 
     private final Settings p;
+    /** The entries kept in s and x0 (slice_p &gt; 1), or null for all of them. */
+    private final int[] kept;
     private final int x0;
     private final int s;
     private final int m;
@@ -62,10 +71,26 @@ public final class Prodigy extends AbstractFlatOptimizer {
     private final int k;
 
     public Prodigy(long numParams, ISchedule learningRate, Settings settings) {
+        this(numParams, learningRate, settings, 1, TensorLayout.single(numParams));
+    }
+
+    /**
+     * @param sliceP keep s and x0 on every {@code sliceP}-th entry of each tensor (1 = all entries, the default)
+     * @param layout the model's parameter tensors, which the slicing runs within
+     */
+    public Prodigy(long numParams, ISchedule learningRate, Settings settings, int sliceP, TensorLayout layout) {
         super(numParams, learningRate);
+        if (sliceP < 1) {
+            throw new IllegalArgumentException("sliceP: must be at least 1, got " + sliceP);
+        }
+        if (layout.numParams() != numParams) {
+            throw new IllegalArgumentException("layout covers " + layout.numParams() + " of " + numParams + " parameters");
+        }
         this.p = settings;
-        x0 = state.addVector("x0", FlatState.Sync.LEADER);
-        s = state.addVector("s", FlatState.Sync.AVERAGE);
+        this.kept = sliceP == 1 ? null : slicedEntries(layout, sliceP);
+        int sliced = kept == null ? Math.toIntExact(numParams) : kept.length;
+        x0 = state.addVector("x0", FlatState.Sync.LEADER, sliced);
+        s = state.addVector("s", FlatState.Sync.AVERAGE, sliced);
         m = settings.beta1() > 0 ? state.addVector("m", FlatState.Sync.AVERAGE) : -1;
         v = state.addVector("v", FlatState.Sync.AVERAGE);
         d = state.addScalar("d", FlatState.Sync.AVERAGE, settings.d0());
@@ -74,13 +99,40 @@ public final class Prodigy extends AbstractFlatOptimizer {
         k = state.addScalar("k", FlatState.Sync.LEADER, 0);
     }
 
+    /** Entries 0, p, 2p, ... of every tensor of {@code layout}, in increasing order. */
+    public static int[] slicedEntries(TensorLayout layout, int sliceP) {
+        int count = 0;
+        for (int t = 0; t < layout.numTensors(); t++) {
+            count += (layout.end(t) - layout.offset(t) + sliceP - 1) / sliceP;
+        }
+        int[] out = new int[count];
+        int o = 0;
+        for (int t = 0; t < layout.numTensors(); t++) {
+            for (int i = layout.offset(t); i < layout.end(t); i += sliceP) {
+                out[o++] = i;
+            }
+        }
+        return out;
+    }
+
+    private float[] slice(float[] values) {
+        if (kept == null) {
+            return values;
+        }
+        float[] out = new float[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            out[i] = values[kept[i]];
+        }
+        return out;
+    }
+
     @Override
     public void step(INDArray params, INDArray gradient, long iteration, int epoch) {
         INDArray x = flat(params);
         INDArray g = flat(gradient);
         double step = state.get(k);
         if (step == 0) {
-            state.vector(x0).assign(x);
+            state.vector(x0).assign(kept == null ? x : Nd4j.createFromArray(slice(DoubleReductions.host(x))));
         }
         if (!p.decoupled() && p.weightDecay() != 0) {
             addScaled(g, p.weightDecay(), x);
@@ -90,10 +142,10 @@ public final class Prodigy extends AbstractFlatOptimizer {
                 ? Math.sqrt(1 - Math.pow(p.beta2(), step + 1)) / (1 - Math.pow(p.beta1(), step + 1)) : 1;
         double gamma = dk * learningRate(iteration, epoch) * bc;
         double w = dk / p.d0();
-        float[] gh = DoubleReductions.host(g);
+        float[] gs = slice(DoubleReductions.host(g));
         double numeratorK = p.beta3() * state.get(numerator)
-                + w * gamma * DoubleReductions.dotWithDifference(gh, DoubleReductions.host(state.vector(x0)),
-                DoubleReductions.host(x));
+                + w * gamma * DoubleReductions.dotWithDifference(gs, DoubleReductions.host(state.vector(x0)),
+                slice(DoubleReductions.host(x)));
 
         if (m >= 0) {
             INDArray mv = state.vector(m);
@@ -105,7 +157,7 @@ public final class Prodigy extends AbstractFlatOptimizer {
         addScaled(vv, (1 - p.beta2()) * dk * dk, g.mul(g));
         INDArray sv = state.vector(s);
         sv.muli(p.beta3());
-        addScaled(sv, w * (p.safeguardWarmup() ? dk : gamma), g);
+        addScaled(sv, w * (p.safeguardWarmup() ? dk : gamma), kept == null ? g : Nd4j.createFromArray(gs));
         double l1 = DoubleReductions.sumAbs(DoubleReductions.host(sv));
         if (l1 == 0) {
             return;

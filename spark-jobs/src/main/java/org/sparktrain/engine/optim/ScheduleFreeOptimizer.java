@@ -29,7 +29,8 @@ import org.nd4j.linalg.schedule.FixedSchedule;
  *
  * <p><b>BatchNorm</b>: running statistics collected at y are wrong for x. Models with BatchNorm need, before each
  * evaluation and export, a forward pass in training mode without gradients over ~50 batches at x (statistics
- * averaged over workers); that belongs to the engine's evaluation hook and is not needed by the current models.
+ * averaged over workers). GrowNet (BatchNorm in every weak learner) recomputes its population statistics at the
+ * evaluation point after every phase ({@code jobs.grownet.PreciseBatchNorm}).
  *
  * <p><b>State</b>: vectors [z, x] (+ [v] for AdamW), all averaged by local-sgd (x and y are linear in the
  * averaged (x, z), so the averaged replicas stay consistent); scalars [k, wsum, lrMax] from worker 0 (they depend

@@ -24,6 +24,7 @@ import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.engine.TrainingEngine;
 import org.sparktrain.engine.TrainingResult;
 import org.sparktrain.engine.TrainingSpec;
+import org.sparktrain.engine.optim.TensorLayout;
 import org.sparktrain.zoo.grownet.GrowNetModel;
 import org.sparktrain.zoo.grownet.GrowNetTask;
 import org.sparktrain.zoo.grownet.WeakLearner;
@@ -41,11 +42,16 @@ import java.util.UUID;
  * <ol>
  *   <li>one pass over the data appends F_{k−1}(x) and φ_{k−1}(x) ({@link EnsembleColumns});</li>
  *   <li>a new {@link WeakLearner} f_k (input [x ; φ_{k−1}] for k &gt; 1) is fit to the Newton targets
- *       min Σ h (α f_k − ỹ)² with Adam(lr, λ), data-parallel through the {@link TrainingEngine}
- *       ({@link StageTrainable});</li>
+ *       min Σ h (α f_k − ỹ)² with the configured optimizer (Adam(lr) by default) and L2 λ, data-parallel through
+ *       the {@link TrainingEngine} ({@link StageTrainable});</li>
  *   <li>for k &gt; 1 (ranking: k &ge; 5) the fully corrective step trains all learners and α on the task loss with
- *       Adam(lr/2 or lr/3, λ), also through the engine ({@link CorrectiveTrainable});</li>
- *   <li>at stages divisible by {@code halveEvery}, lr and λ are halved (also for later learners);</li>
+ *       the same optimizer at lr/2 or lr/3 ({@link GrowNetParams#correctiveOptimizer}), also through the engine
+ *       ({@link CorrectiveTrainable});</li>
+ *   <li>at stages divisible by {@code halveEvery}, lr and λ are halved (also for later learners); optimizers that
+ *       adapt their own step size keep theirs;</li>
+ *   <li>with an optimizer that evaluates at an averaged point (schedule-free-*, dog, ldog), the BatchNorm running
+ *       statistics of the trained learners are recomputed at that point ({@link PreciseBatchNorm}), since the
+ *       engine collected them at the training point (not yet for ranking's packed query records);</li>
  *   <li>the validation metric (RMSE, AUC, or nDCG@5 with gain 2^r − 1) is computed; the best stage's ensemble is
  *       kept and training stops after {@code patience} stages without improvement.</li>
  * </ol>
@@ -149,8 +155,10 @@ public final class GrowNet {
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
         ArrayNode history = summary.putArray("stages");
-        double lr = params.learningRate();
+        int halvings = 0;
         double l2 = params.l2();
+        // PreciseBatchNorm reads one row per record; ranking packs a query per record
+        boolean preciseBatchNorm = width == 0 && separateEvalPoint(params.optimizer());
         GrowNetModel best = model.copy();
         double bestMetric = Double.NaN;
         int bestStage = 0;
@@ -158,13 +166,20 @@ public final class GrowNet {
         try {
             for (int k = 1; k <= params.stages(); k++) {
                 long s0 = System.nanoTime();
-                WeakLearner learner = fitStage(spark, scored, model, k, lr, l2, runDir, width);
+                WeakLearner learner = fitStage(spark, scored, model, k, params.stageOptimizer(halvings), l2, runDir,
+                        width);
                 model.addLearner(learner);
+                if (preciseBatchNorm) {
+                    PreciseBatchNorm.recompute(spark, prepared, model, k - 1);
+                }
                 if (params.correctiveStep() && k >= params.firstCorrectiveStage()) {
-                    correct(spark, prepared, model, k, params.correctiveLearningRate(lr), l2, runDir, width);
+                    correct(spark, prepared, model, k, params.correctiveOptimizer(halvings), l2, runDir, width);
+                    if (preciseBatchNorm) {
+                        PreciseBatchNorm.recompute(spark, prepared, model, 0);
+                    }
                 }
                 if (k % params.halveEvery() == 0) {
-                    lr /= 2;
+                    halvings++;
                     l2 /= 2;
                 }
                 double metric = val == null ? Double.NaN : metric(spark, val, model, d);
@@ -208,6 +223,14 @@ public final class GrowNet {
         return new GrowNetSparkModel(best, params.featuresCol(), params.predictionCol(), summary);
     }
 
+    /**
+     * Whether the optimizer evaluates at another point than it trains at (Schedule-Free's x, DoG's average), asked of
+     * a one-parameter instance; then the BatchNorm running statistics are recomputed at that point after every phase.
+     */
+    static boolean separateEvalPoint(OptimizerConfig optimizer) {
+        return optimizer.create(1, TensorLayout.single(1), 1).separateEvalPoint();
+    }
+
     /** RMSE (regression, lower is better), AUC (binary) or nDCG@5 with gain 2^rel − 1 (ranking; higher is better). */
     public String metricName() {
         return switch (params.taskType()) {
@@ -227,8 +250,8 @@ public final class GrowNet {
                 : EnsembleColumns.score(spark, prepared, model, d);
     }
 
-    private WeakLearner fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k, double lr,
-                                 double l2, String runDir, int width) {
+    private WeakLearner fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k,
+                                 OptimizerConfig optimizer, double l2, String runDir, int width) {
         int d = model.inputs();
         int h = model.hidden();
         boolean stacked = k > 1;
@@ -244,7 +267,7 @@ public final class GrowNet {
         if (width > 0) {
             columns.add(ColumnSpec.of(QueryPacking.N, 1));
         }
-        TrainingResult r = new TrainingEngine(spark, engine(params.epochsPerStage(), seed), OptimizerConfig.of("adam", lr))
+        TrainingResult r = new TrainingEngine(spark, engine(params.epochsPerStage(), seed), optimizer)
                 .train(new TrainingSpec("grownet-stage-" + k, runDir + "/stage-" + k, scored, "GrowNet training data",
                         columns, factory, factory.runningStatistics(), false, null, null));
         WeakLearner learner = WeakLearner.create(d, h, stacked, seed, factory.xavier);
@@ -255,8 +278,8 @@ public final class GrowNet {
         return learner;
     }
 
-    private void correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k, double lr, double l2,
-                         String runDir, int width) {
+    private void correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k,
+                         OptimizerConfig optimizer, double l2, String runDir, int width) {
         CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2,
                 width);
         long seed = params.seed() * 1_000_003L + 500_000 + k;
@@ -266,7 +289,7 @@ public final class GrowNet {
         if (width > 0) {
             columns.add(ColumnSpec.of(QueryPacking.N, 1));
         }
-        TrainingResult r = new TrainingEngine(spark, engine(params.correctiveEpochs(), seed), OptimizerConfig.of("adam", lr))
+        TrainingResult r = new TrainingEngine(spark, engine(params.correctiveEpochs(), seed), optimizer)
                 .train(new TrainingSpec("grownet-corrective-" + k, runDir + "/corrective-" + k, prepared,
                         "GrowNet training data", columns, factory, factory.runningStatistics(), false, null, null));
         model.setFlatParams(RunningStatistics.toDoubles(r.evalParams()));

@@ -1,6 +1,7 @@
 package org.sparktrain.jobs.grownet;
 
 import org.sparktrain.config.Check;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.zoo.grownet.GrowNetTask;
 
 import java.util.List;
@@ -13,8 +14,12 @@ import java.util.List;
  *                         within each query of {@code queryCol}); default regression
  * @param hidden           H, width of both hidden layers of every learner; default 16
  * @param stages           maximum number of weak learners; default 40
- * @param learningRate     Adam step size of the stage fits; the corrective step uses lr/2 (binary, ranking) or
- *                         lr/3 (regression); default 0.005
+ * @param optimizer        update rule of the stage fits ({@link OptimizerConfig}, the same keys as every job's
+ *                         {@code optimizer}); the corrective step uses its learning rate × 1/2 (binary, ranking) or
+ *                         × 1/3 (regression), and every halving (see {@code halveEvery}) halves it, as the reference
+ *                         code does with Adam's lr. Types that adapt their own step size (dadapt-*, prodigy, dog, ldog;
+ *                         {@link OptimizerConfig#adaptsStepSize()}) run at their own multiplier in every phase.
+ *                         Default Adam with learning rate 0.005
  * @param l2               weight decay λ (PyTorch Adam's coupled L2); default 0
  * @param batchSize        global mini-batch size (divisible by workers), in records; for ranking in whole queries;
  *                         default 2048
@@ -37,7 +42,7 @@ import java.util.List;
  * @param queryCol         ranking only: the query id column (any type; compared as its string value); default
  *                         {@code query}
  */
-public record GrowNetParams(String task, Integer hidden, Integer stages, Double learningRate, Double l2,
+public record GrowNetParams(String task, Integer hidden, Integer stages, OptimizerConfig optimizer, Double l2,
                             Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
                             Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
                             Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
@@ -46,7 +51,7 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
         task = Check.oneOf("task", task, "regression", List.of("regression", "binary", "ranking"));
         hidden = Check.atLeast("hidden", hidden, 16, 1);
         stages = Check.atLeast("stages", stages, 40, 1);
-        learningRate = Check.positive("learningRate", learningRate, 0.005);
+        optimizer = optimizer == null ? OptimizerConfig.of("adam", 0.005) : optimizer;
         l2 = l2 == null ? 0.0 : l2;
         if (!(l2 >= 0)) {
             throw new IllegalArgumentException("l2: must be non-negative, got " + l2);
@@ -84,9 +89,25 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
         };
     }
 
-    /** The reference code's corrective step size: lr/2 for classification and ranking, lr/3 for regression. */
-    public double correctiveLearningRate(double lr) {
-        return taskType() == GrowNetTask.REGRESSION ? lr / 3 : lr / 2;
+    /** The reference code's corrective step size relative to the stage fits': 1/2 for classification and ranking, 1/3 for regression. */
+    public double correctiveFactor() {
+        return taskType() == GrowNetTask.REGRESSION ? 1.0 / 3 : 0.5;
+    }
+
+    /** The stage fits' update rule after {@code halvings} halvings of the learning rate. */
+    public OptimizerConfig stageOptimizer(int halvings) {
+        return scaled(Math.pow(0.5, halvings));
+    }
+
+    /** The corrective step's update rule after {@code halvings} halvings: the stage rule × {@link #correctiveFactor()}. */
+    public OptimizerConfig correctiveOptimizer(int halvings) {
+        return scaled(Math.pow(0.5, halvings) * correctiveFactor());
+    }
+
+    /** The optimizer with its learning rate × {@code factor}, unless it adapts its own step size. */
+    private OptimizerConfig scaled(double factor) {
+        return optimizer.adaptsStepSize() || factor == 1 ? optimizer
+                : optimizer.withLearningRate(optimizer.learningRate() * factor);
     }
 
     /** The first stage that gets a corrective step: 2, or 5 for ranking (the reference L2R script). */
@@ -96,13 +117,13 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Double 
 
     /** A copy with other values for the ablation switches. */
     public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
-        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
                 predictionCol, workDir, queryCol);
     }
 
     public GrowNetParams withWorkers(int w) {
-        return new GrowNetParams(task, hidden, stages, learningRate, l2, batchSize, epochsPerStage, correctiveEpochs,
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
                 labelCol, predictionCol, workDir, queryCol);
     }

@@ -19,7 +19,8 @@ import org.sparktrain.jobs.classifier.DataConfig;
  * @param text      {@code moe-lm} only: corpus table, held-out documents, vocabulary; defaults in {@link TextConfig}
  * @param balancing load balancing; default loss-free, sign rule, u = 1e-3
  * @param engine    distributed training settings
- * @param optimizer update rule; default Adam, learning rate 1e-3
+ * @param optimizer update rule; default Schedule-Free AdamW at its own defaults (no learning rate to set or tune; at
+ *                  defaults it beat Adam tuned over 5 learning rates on this model, docs/benchmarks-optimizers.md)
  * @param spark     Spark settings for runs outside spark-submit
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -41,7 +42,7 @@ public record TrainMoeConfig(String runId, String output, DataConfig data, MoeMo
         }
         balancing = balancing == null ? BalancingConfig.defaults() : balancing;
         engine = engine == null ? EngineConfig.defaults() : engine;
-        optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;
+        optimizer = optimizer == null ? OptimizerConfig.defaults("schedule-free-adamw") : optimizer;
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);
     }

@@ -54,4 +54,44 @@ class FlatStateTest {
         }
         assertThrows(IllegalArgumentException.class, () -> b.fromFloats(new float[5]));
     }
+
+    @Test
+    void shorterVectorsKeepTheirLengthInTheLayoutAndTheSynchronisation() {
+        FlatState a = new FlatState(4);
+        int s = a.addVector("s", FlatState.Sync.AVERAGE, 2);
+        int m = a.addVector("m", FlatState.Sync.AVERAGE);
+        int x0 = a.addVector("x0", FlatState.Sync.LEADER, 1);
+        a.addScalar("d", FlatState.Sync.AVERAGE, 1e-6);
+        assertEquals(2 + 4 + 1 + ExactDoubles.FLOATS, a.size());
+        assertEquals("vectors [s x 2, m x 4, x0 x 1]; scalars [d] (3 floats each)", a.describe());
+        a.vector(s).assign(TinyProblem.floats(new double[]{1, 2}));
+        a.vector(m).assign(TinyProblem.floats(new double[]{3, 4, 5, 6}));
+        a.vector(x0).assign(TinyProblem.floats(new double[]{7}));
+        float[] flat = a.toFloats();
+        assertEquals(2f, flat[1]);
+        assertEquals(3f, flat[2]);
+        assertEquals(7f, flat[6]);
+        FlatState b = new FlatState(4);
+        b.addVector("s", FlatState.Sync.AVERAGE, 2);
+        b.addVector("m", FlatState.Sync.AVERAGE);
+        b.addVector("x0", FlatState.Sync.LEADER, 1);
+        b.addScalar("d", FlatState.Sync.AVERAGE, 1e-6);
+        b.fromFloats(flat);
+        TinyProblem.assertClose(new double[]{3, 4, 5, 6}, TinyProblem.doubles(b.vector(m)), 0, "m restored");
+        b.vector(s).assign(TinyProblem.floats(new double[]{3, 6}));
+        b.vector(x0).assign(TinyProblem.floats(new double[]{-1}));
+        FlatOptimizer.SyncPart ca = a.contribution(true);
+        FlatOptimizer.SyncPart cb = b.contribution(false);
+        assertEquals(7, ca.floats().length);
+        assertEquals(0f, cb.floats()[6], "x0 is worker 0's");
+        float[] fs = new float[7];
+        for (int i = 0; i < fs.length; i++) {
+            fs[i] = ca.floats()[i] + cb.floats()[i];
+        }
+        double[] ds = {ca.doubles()[0] + cb.doubles()[0]};
+        b.applySums(new FlatOptimizer.SyncPart(fs, ds), 2);
+        TinyProblem.assertClose(new double[]{2, 4}, TinyProblem.doubles(b.vector(s)), 0, "averaged s");
+        TinyProblem.assertClose(new double[]{7}, TinyProblem.doubles(b.vector(x0)), 0, "x0 from worker 0");
+        assertThrows(IllegalArgumentException.class, () -> a.addVector("too long", FlatState.Sync.AVERAGE, 5));
+    }
 }

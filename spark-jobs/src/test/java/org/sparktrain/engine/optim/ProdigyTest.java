@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparktrain.engine.optim.TinyProblem.N;
 import static org.sparktrain.engine.optim.TinyProblem.assertClose;
@@ -15,7 +17,9 @@ class ProdigyTest {
     static final class Reference {
         final Prodigy.Settings p;
         final double lr;
-        final double[] s = new double[N];
+        /** slice_p: the entries s, x0 and the dot use (null = all). */
+        final int[] keep;
+        final double[] s;
         final double[] m = new double[N];
         final double[] v = new double[N];
         double[] x0;
@@ -25,15 +29,24 @@ class ProdigyTest {
         int k;
 
         Reference(Prodigy.Settings p, double lr) {
+            this(p, lr, null);
+        }
+
+        Reference(Prodigy.Settings p, double lr, int[] keep) {
             this.p = p;
             this.lr = lr;
+            this.keep = keep != null ? keep : new int[]{0, 1, 2, 3};
+            this.s = new double[this.keep.length];
             this.d = p.d0();
             this.dMax = p.d0();
         }
 
         void step(double[] x, double[] g) {
             if (x0 == null) {
-                x0 = x.clone();
+                x0 = new double[keep.length];
+                for (int j = 0; j < keep.length; j++) {
+                    x0[j] = x[keep[j]];
+                }
             }
             if (!p.decoupled() && p.weightDecay() != 0) {
                 for (int i = 0; i < N; i++) {
@@ -44,16 +57,18 @@ class ProdigyTest {
                     ? Math.sqrt(1 - Math.pow(p.beta2(), k + 1)) / (1 - Math.pow(p.beta1(), k + 1)) : 1);
             double w = d / p.d0();
             double dot = 0;
-            for (int i = 0; i < N; i++) {
-                dot += g[i] * (x0[i] - x[i]);
+            for (int j = 0; j < keep.length; j++) {
+                dot += g[keep[j]] * (x0[j] - x[keep[j]]);
             }
             double newN = p.beta3() * numerator + w * gam * dot;
             double l1 = 0;
             for (int i = 0; i < N; i++) {
                 m[i] = p.beta1() * m[i] + (1 - p.beta1()) * d * g[i];
                 v[i] = p.beta2() * v[i] + (1 - p.beta2()) * d * d * g[i] * g[i];
-                s[i] = p.beta3() * s[i] + w * (p.safeguardWarmup() ? d : gam) * g[i];
-                l1 += Math.abs(s[i]);
+            }
+            for (int j = 0; j < keep.length; j++) {
+                s[j] = p.beta3() * s[j] + w * (p.safeguardWarmup() ? d : gam) * g[keep[j]];
+                l1 += Math.abs(s[j]);
             }
             if (l1 == 0) {
                 return;
@@ -101,6 +116,42 @@ class ProdigyTest {
                 assertTrue(TinyProblem.moved(t.x().get(2)) > 1e-2, "the test must move x: " + p);
             }
         }
+    }
+
+    /** slice_p picks entries 0, p, 2p, ... within each tensor (hand-listed). */
+    @Test
+    void slicedEntriesRestartInEveryTensor() {
+        TensorLayout layout = new TensorLayout(List.of("W", "b", "V"), new long[]{0, 3, 4}, new long[]{3, 1, 5});
+        assertArrayEquals(new int[]{0, 2, 3, 4, 6, 8}, Prodigy.slicedEntries(layout, 2));
+        assertArrayEquals(new int[]{0, 3, 4, 7}, Prodigy.slicedEntries(layout, 3));
+        assertArrayEquals(new int[]{0, 3, 4}, Prodigy.slicedEntries(layout, 11));
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8}, Prodigy.slicedEntries(layout, 1));
+    }
+
+    /**
+     * slice_p = 2 on the two 2-entry tensors of the tiny problem keeps entries 0 and 2: N, D = ‖s‖₁ and so d come
+     * from those entries only, m, v and x stay full; checked step by step against the reference restricted by hand
+     * to {0, 2}, and against the full-slice run, which must differ (else the slicing would not be exercised).
+     */
+    @Test
+    void sliceTwoMatchesThePseudoCodeOnEntriesZeroAndTwo() {
+        Prodigy.Settings p = new Prodigy.Settings(0.9, 0.999, Math.sqrt(0.999), 1e-8, 0, true, false, false, 0.05, 1,
+                Double.POSITIVE_INFINITY);
+        Prodigy sliced = new Prodigy(N, TinyProblem.lr(1), p, 2, TinyProblem.TWO_TENSORS);
+        assertEquals(2 + 2 + 4 + 4 + 4 * ExactDoubles.FLOATS, sliced.stateSize(), sliced.stateLayout());
+        TinyProblem.Trajectory t = TinyProblem.run(sliced, 1, 4);
+        TinyProblem.Trajectory full = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 1, 4);
+        Reference ref = new Reference(p, 1, new int[]{0, 2});
+        double[] x = TinyProblem.copy(TinyProblem.X0);
+        for (int k = 0; k < 4; k++) {
+            ref.step(x, TinyProblem.gradient(x, 1));
+            String at = "slice 2 step " + k;
+            assertClose(x, t.x().get(k), 2e-6, "x " + at);
+            assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
+            assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
+        }
+        assertTrue(Math.abs(t.scalar(3, "N") / full.scalar(3, "N") - 1) > 1e-3, "slicing must change N");
+        assertTrue(TinyProblem.moved(t.x().get(3)) > 1e-2, "the test must move x");
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.sparktrain.retrieval.eval.QuerySplit;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.ScoredDoc;
 import org.sparktrain.retrieval.ltr.QueryDocumentFeatures;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.testing.SharedSpark;
 
 import java.nio.charset.StandardCharsets;
@@ -155,7 +156,7 @@ class GrowNetBench {
         Dataset<Row> test = rankingFrame(spark, qrels, candidates, split.test());
         int stages = Integer.getInteger("grownet.stages", 10);
         GrowNetParams base = new GrowNetParams("ranking", Integer.getInteger("grownet.hidden", 16), stages,
-                Double.parseDouble(System.getProperty("grownet.lr", "0.01")),
+                OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
                 Double.parseDouble(System.getProperty("grownet.l2", "0.001")), Integer.getInteger("grownet.batch", 8),
                 Integer.getInteger("grownet.epochsPerStage", 2), 2, null, null, null, null, null,
                 Integer.getInteger("grownet.patience", 5), 2, 42L, null, null, null, null, "qid");
@@ -332,7 +333,7 @@ class GrowNetBench {
         System.out.println(xgb);
         int stages = Integer.getInteger("grownet.stages", defaultStages);
         GrowNetParams base = new GrowNetParams(task, Integer.getInteger("grownet.hidden", hidden), stages,
-                Double.parseDouble(System.getProperty("grownet.lr", "0.01")),
+                OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
                 Double.parseDouble(System.getProperty("grownet.l2", "0.0")), Integer.getInteger("grownet.batch", 256),
                 Integer.getInteger("grownet.epochsPerStage", 1), 1, null, null, null, null, null,
                 Integer.getInteger("grownet.patience", patience), 2, 42L, null, null, null, null, null);
@@ -381,7 +382,7 @@ class GrowNetBench {
                 String.format(Locale.ROOT, "%s %.5f", binary ? "AUC" : "RMSE", metric), seconds, bestIteration + 1);
     }
 
-    private static double evaluate(boolean binary, Dataset<Row> scored, String col) {
+    static double evaluate(boolean binary, Dataset<Row> scored, String col) {
         if (binary) {
             return new BinaryClassificationEvaluator().setRawPredictionCol(col).setLabelCol("label")
                     .setMetricName("areaUnderROC").evaluate(scored);
@@ -446,7 +447,7 @@ class GrowNetBench {
     }
 
     /** Reads a FANN file with sparktrain's FannReader; one-hot outputs become class index 0/1 (mushroom). */
-    private static Split[] read(String file, boolean splitValidation) {
+    static Split[] read(String file, boolean splitValidation) {
         Split a = new Split(new ArrayList<>(), new ArrayList<>());
         Split b = new Split(new ArrayList<>(), new ArrayList<>());
         try (FannReader reader = new FannReader(SourceFile.open(new org.apache.hadoop.fs.Path("file://" + file),
@@ -462,7 +463,7 @@ class GrowNetBench {
         return new Split[]{a, b};
     }
 
-    private static Dataset<Row> frame(SparkSession spark, Split s) {
+    static Dataset<Row> frame(SparkSession spark, Split s) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < s.x().size(); i++) {
             float[] x = s.x().get(i);

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sparktrain.engine.FlatUpdater;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.grownet.GrowNetModel;
 import org.sparktrain.zoo.grownet.GrowNetTask;
@@ -53,7 +54,7 @@ class GrowNetRankingSparkTest {
         double l2 = 1e-3;
         Dataset<Row> train = data(spark, 10, 21, true);
         int queries = 10; // informative; the two uninformative ones are dropped
-        GrowNetParams p = new GrowNetParams("ranking", h, 1, lr, l2, queries, steps, 1, null, null, null, null, null,
+        GrowNetParams p = new GrowNetParams("ranking", h, 1, OptimizerConfig.of("adam", lr), l2, queries, steps, 1, null, null, null, null, null,
                 0, 1, 9L, null, null, null, tmp.toUri().toString(), "qid");
         GrowNetModel fitted = new GrowNet(p).fit(train, null).model();
 
@@ -143,7 +144,7 @@ class GrowNetRankingSparkTest {
         Dataset<Row> train = data(spark, queries, 5, false);
         Dataset<Row> validation = data(spark, 20, 6, false);
         // full batch: all 40 queries in every step, for 1 and for 2 workers; 5 stages so the corrective step runs
-        GrowNetParams p = new GrowNetParams("ranking", 8, 5, 0.08, 1e-4, queries, 4, 1, null, null, null, null, null,
+        GrowNetParams p = new GrowNetParams("ranking", 8, 5, OptimizerConfig.of("adam", 0.08), 1e-4, queries, 4, 1, null, null, null, null, null,
                 0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid");
         GrowNetSparkModel one = new GrowNet(p).fit(train, validation);
         GrowNetSparkModel two = new GrowNet(p.withWorkers(2)).fit(train, validation);
@@ -202,7 +203,7 @@ class GrowNetRankingSparkTest {
     @Test
     void rankingWithoutAQueryColumnIsRefused(SparkSession spark, @TempDir Path tmp) {
         Dataset<Row> train = data(spark, 4, 1, false).drop("qid");
-        GrowNetParams p = new GrowNetParams("ranking", 4, 1, 0.01, null, 4, 1, 1, null, null, null, null, null,
+        GrowNetParams p = new GrowNetParams("ranking", 4, 1, OptimizerConfig.of("adam", 0.01), null, 4, 1, 1, null, null, null, null, null,
                 0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GrowNet(p).fit(train, null));
         assertTrue(e.getMessage().contains("qid"), e.getMessage());

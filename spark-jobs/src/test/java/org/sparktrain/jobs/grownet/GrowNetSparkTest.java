@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.grownet.GrowNetModel;
 
@@ -30,7 +31,7 @@ class GrowNetSparkTest {
     void twoWorkersEqualOneWorkerOnTheSameGlobalBatch(SparkSession spark, @TempDir Path tmp) {
         Dataset<Row> train = data(spark, 96, 1, false);
         // full-batch steps: the global batch is the whole (trimmed) training set for any worker count
-        GrowNetParams p = new GrowNetParams("regression", 4, 3, 0.01, 1e-3, 96, 2, 1, null, null, null, null,
+        GrowNetParams p = new GrowNetParams("regression", 4, 3, OptimizerConfig.of("adam", 0.01), 1e-3, 96, 2, 1, null, null, null, null,
                 null, 0, 1, 7L, null, null, null, tmp.toUri().toString(), null);
         GrowNetModel one = new GrowNet(p).fit(train, null).model();
         GrowNetModel two = new GrowNet(p.withWorkers(2)).fit(train, null).model();
@@ -55,7 +56,7 @@ class GrowNetSparkTest {
     void fitTransformSaveLoadAndPlainJvmPredictionsAgree(SparkSession spark, @TempDir Path tmp) throws Exception {
         Dataset<Row> train = data(spark, 400, 2, true);
         Dataset<Row> validation = data(spark, 200, 3, true);
-        GrowNetParams p = new GrowNetParams("binary", 8, 4, 0.02, null, 40, 2, 1, null, null, null, null,
+        GrowNetParams p = new GrowNetParams("binary", 8, 4, OptimizerConfig.of("adam", 0.02), null, 40, 2, 1, null, null, null, null,
                 null, 3, 2, 5L, null, null, "p", tmp.toUri().toString(), null);
         GrowNetSparkModel fitted = new GrowNet(p).fit(train, validation);
         double auc = fitted.summary().get("bestValidation").asDouble();

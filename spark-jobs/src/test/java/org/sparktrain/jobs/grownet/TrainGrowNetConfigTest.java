@@ -25,14 +25,44 @@ class TrainGrowNetConfigTest {
         TrainGrowNetConfig census = load("train-grownet-census-house.yaml");
         assertEquals("regression", census.grownet().task());
         assertEquals(32, census.grownet().hidden());
-        assertEquals(0.005 / 3, census.grownet().correctiveLearningRate(0.005), 1e-15);
+        assertEquals(1.0 / 3, census.grownet().correctiveFactor(), 1e-15);
         assertEquals(10, census.data().validationEvery());
         TrainGrowNetConfig mushroom = load("train-grownet-mushroom.yaml");
         assertEquals("binary", mushroom.grownet().task());
-        assertEquals(0.0025, mushroom.grownet().correctiveLearningRate(0.005), 1e-15);
+        assertEquals(0.5, mushroom.grownet().correctiveFactor(), 1e-15);
         assertTrue(mushroom.grownet().secondOrder());
         GrowNetParams ablation = mushroom.grownet().withAblation(false, false, false);
         assertFalse(ablation.secondOrder() || ablation.learnBoostRate() || ablation.correctiveStep());
+    }
+
+    /**
+     * grownet.optimizer reaches both phases: a rule with a step size gets lr × 1/3 (regression) or × 1/2 (binary) in
+     * the corrective step and lr × 1/2 per halving; a rule that adapts its own step size is passed on unchanged.
+     */
+    @Test
+    void optimizerOfStageAndCorrectiveStep() {
+        GrowNetParams adam = bind("data: {train: /x}\ngrownet: {optimizer: {type: adam, learningRate: 0.006}}\n");
+        assertEquals("adam", adam.stageOptimizer(0).type());
+        assertEquals(0.006, adam.stageOptimizer(0).learningRate(), 1e-15);
+        assertEquals(0.002, adam.correctiveOptimizer(0).learningRate(), 1e-15);
+        assertEquals(0.003, adam.stageOptimizer(1).learningRate(), 1e-15);
+        assertEquals(0.0005, adam.correctiveOptimizer(2).learningRate(), 1e-15);
+        GrowNetParams sf = bind("data: {train: /x}\ngrownet: {task: binary, optimizer: {type: schedule-free-adamw}}\n");
+        assertEquals(0.0025, sf.stageOptimizer(0).learningRate(), 1e-15);
+        assertEquals(0.00125, sf.correctiveOptimizer(0).learningRate(), 1e-15);
+        assertEquals(0.9, sf.correctiveOptimizer(0).beta1(), 0);
+        GrowNetParams prodigy = bind("data: {train: /x}\ngrownet: {optimizer: {type: prodigy, dCoef: 0.5}}\n");
+        assertEquals(prodigy.optimizer(), prodigy.correctiveOptimizer(3));
+        assertEquals(1.0, prodigy.correctiveOptimizer(3).learningRate(), 0);
+        assertEquals(0.5, prodigy.stageOptimizer(2).dCoef(), 0);
+        ObjectNode bad = ConfigLoader.parse("data: {train: /x}\ngrownet: {optimizer: {type: dog, beta1: 0.9}}\n", "t.yaml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(bad, TrainGrowNetConfig.class, "t.yaml"));
+        assertTrue(e.getMessage().contains("beta1"), e.getMessage());
+    }
+
+    private static GrowNetParams bind(String yaml) {
+        return ConfigLoader.bind(ConfigLoader.parse(yaml, "t.yaml"), TrainGrowNetConfig.class, "t.yaml").grownet();
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparktrain.cli.JobRegistry;
 import org.sparktrain.data.BadInputException;
+import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.grownet.GrowNetModel;
@@ -33,7 +34,7 @@ class TrainGrowNetJobSparkTest {
         Path test = fann(tmp.resolve("t.test"), 100, 2);
         TrainGrowNetConfig cfg = new TrainGrowNetConfig("job", tmp.resolve("runs").toUri().toString(),
                 new GrowNetDataConfig("fann", train.toString(), test.toString(), 5),
-                new GrowNetParams("regression", 4, 2, 0.01, null, 40, 1, 1, null, null, null, null, null, null, 2,
+                new GrowNetParams("regression", 4, 2, OptimizerConfig.of("adam", 0.01), null, 40, 1, 1, null, null, null, null, null, null, 2,
                         3L, null, null, null, tmp.resolve("work").toUri().toString(), null), null);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         new TrainGrowNetJob().run(cfg, JobContext.withSession(spark, false, new PrintStream(console, true)));

@@ -1,0 +1,76 @@
+package org.sparktrain.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.sparktrain.config.ConfigLoader;
+import org.sparktrain.jobs.Job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every example config in deploy/configs passes {@code --dry-run} of its job (the job whose name starts the file
+ * name), and the resolved config of every training job's example (what a run writes to config.yaml, optimizer
+ * included) binds again to the same config. The quickstart configs keep the tuned Adam with cosine decay of their
+ * verified runs. (Not checked for quickstart: its resolved {@code prepare} section writes {@code coarseLabels: false},
+ * which PrepareConfig rejects for sources other than cifar100.)
+ */
+class ShippedConfigsTest {
+    static List<Path> configs() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("..", "deploy", "configs"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    /** The registered job with the longest name that starts the file name. */
+    static Job<?> jobOf(Path file) {
+        String name = file.getFileName().toString();
+        return JobRegistry.all().values().stream().filter(j -> name.startsWith(j.name() + "-"))
+                .max(Comparator.comparingInt(j -> j.name().length())).orElse(null);
+    }
+
+    @Test
+    void everyShippedConfigPassesDryRunAndTrainingConfigsResolveAndBindAgain() throws Exception {
+        List<Path> files = configs();
+        assertTrue(files.size() >= 8, "configs found: " + files);
+        for (Path file : files) {
+            Job<?> job = jobOf(file);
+            assertNotNull(job, "no job for " + file);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = SparktrainCli.run(new String[]{job.name(), "--config", file.toString(), "--dry-run"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, code, file + ": " + err.toString(StandardCharsets.UTF_8));
+            if (!job.name().startsWith("train-")) {
+                continue;
+            }
+            Object config = ConfigLoader.bind(ConfigLoader.parse(Files.readString(file), file.toString()),
+                    job.configType(), file.toString());
+            String resolved = ConfigLoader.toYaml(config);
+            Object again = ConfigLoader.bind(ConfigLoader.parse(resolved, "resolved"), job.configType(), "resolved");
+            assertEquals(resolved, ConfigLoader.toYaml(again), file + ": resolved config round trip");
+        }
+    }
+
+    @Test
+    void quickstartConfigsKeepTheirVerifiedTunedAdamWithCosineDecay() throws Exception {
+        for (String name : List.of("quickstart-mnist.yaml", "quickstart-fashion-mnist.yaml")) {
+            ObjectNode tree = ConfigLoader.parse(Files.readString(Path.of("..", "deploy", "configs", name)), name);
+            assertEquals("adam", tree.at("/train/optimizer/type").asText(), name);
+            assertEquals("cosine", tree.at("/train/optimizer/schedule").asText(), name);
+            assertFalse(tree.at("/train/optimizer/learningRate").isMissingNode(), name);
+        }
+    }
+}

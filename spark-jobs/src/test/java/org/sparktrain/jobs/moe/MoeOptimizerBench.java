@@ -1,0 +1,120 @@
+package org.sparktrain.jobs.moe;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sparktrain.api.Sparktrain;
+import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.engine.ColumnSpec;
+import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.OptimizerConfig;
+import org.sparktrain.engine.TrainingEngine;
+import org.sparktrain.engine.TrainingResult;
+import org.sparktrain.engine.TrainingSpec;
+import org.sparktrain.testing.BenchmarkFile;
+import org.sparktrain.testing.SharedSpark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Benchmark (not a unit test; runs only with {@code SPARKTRAIN_BENCH=1}): learning-rate-free optimizers at their
+ * defaults against Adam tuned by a sweep of 5 learning rates on {@code train-moe}'s MoE classifier (the shipped
+ * model: d = 64, 2 MoE blocks, 8 routed experts, top-2, expert width 64, sigmoid scores; loss-free balancing with
+ * u = 1e-3), MNIST, 2 workers with allreduce on local[2], global batch 128, equal steps for every optimizer. Quality
+ * is test accuracy and MaxVio_global (loads of the whole test split with the final routing biases) at each
+ * optimizer's evaluation point; compute is the engine's training time, and tuned Adam's cost is its whole sweep.
+ * Writes its section of {@code docs/benchmarks-optimizers.md}.
+ *
+ * <p>Size: the first {@code SPARKTRAIN_BENCH_MOE_RECORDS} (default 20,000) training images by id for
+ * {@code SPARKTRAIN_BENCH_MOE_EPOCHS} (default 1) epochs, so that the 8 runs fit in about 10 minutes on the shared
+ * 2-core machine.
+ */
+@ExtendWith(SharedSpark.class)
+@EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
+class MoeOptimizerBench {
+    static final String OUT = System.getenv().getOrDefault("SPARKTRAIN_BENCH_DIR", "target/optimizer-bench");
+    static final int RECORDS = Integer.parseInt(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_RECORDS", "20000"));
+    static final int EPOCHS = Integer.parseInt(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_EPOCHS", "1"));
+    static final int BATCH = 128;
+    static final double[] ADAM_SWEEP = {3e-4, 1e-3, 3e-3, 1e-2, 3e-2};
+    static final List<String> FREE = List.of("schedule-free-adamw", "prodigy", "dog");
+
+    record Run(String name, double accuracy, double maxVio, double seconds, long steps) {
+    }
+
+    static Run run(SparkSession spark, String name, OptimizerConfig optimizer, Dataset<Row> train, Dataset<Row> test)
+            throws Exception {
+        MoeClassifierFactory factory = new MoeClassifierFactory(MoeModelConfig.defaults(), BalancingConfig.defaults(),
+                784, 10, 42);
+        EngineConfig cfg = new EngineConfig(2, EngineConfig.ALLREDUCE, 1, BATCH, EPOCHS, 42L, 0, 1, 1000, 1, 600, 60, 0);
+        TrainingResult r = new TrainingEngine(spark, cfg, optimizer).train(new TrainingSpec("moe-opt-" + name,
+                Files.createTempDirectory("moe-bench").toString(), train, "mnist",
+                List.of(ColumnSpec.of(PreparedDataset.FEATURES, 784), ColumnSpec.of(PreparedDataset.LABEL, 1)),
+                factory, factory.state(), false, null, null));
+        MoeEvaluation m = MoeEvaluator.evaluate(spark, test, factory, r.evalParams(), r.state().globalState());
+        System.out.printf(Locale.ROOT, "%-24s accuracy %.4f MaxVio_global %.3f in %.1f s%n", name, m.accuracy(),
+                m.maxVioGlobal(), r.trainSeconds());
+        return new Run(name, m.accuracy(), m.maxVioGlobal(), r.trainSeconds(), r.state().globalStep());
+    }
+
+    @Test
+    void learningRateFreeDefaultsVersusTunedAdam(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = Path.of(OUT, "mnist").toAbsolutePath().toString();
+        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
+            Sparktrain.run(spark, "prepare", "source: mnist\noutput: " + data + "\n");
+        }
+        Dataset<Row> train = PreparedDataset.readSplit(spark, data, "train")
+                .filter(functions.col(PreparedDataset.ID).lt(RECORDS)).cache();
+        Dataset<Row> test = PreparedDataset.readSplit(spark, data, "test").cache();
+        long n = train.count();
+        test.count();
+        List<Run> sweep = new ArrayList<>();
+        for (double lr : ADAM_SWEEP) {
+            sweep.add(run(spark, String.format(Locale.ROOT, "adam lr=%.0e", lr), OptimizerConfig.of("adam", lr),
+                    train, test));
+        }
+        Run best = sweep.stream().max((a, b) -> Double.compare(a.accuracy(), b.accuracy())).orElseThrow();
+        double sweepSeconds = sweep.stream().mapToDouble(Run::seconds).sum();
+        List<Run> free = new ArrayList<>();
+        for (String type : FREE) {
+            free.add(run(spark, type, OptimizerConfig.defaults(type), train, test));
+        }
+        StringBuilder md = new StringBuilder("| optimizer | setting | test accuracy | gap to tuned Adam (points) | "
+                + "MaxVio_global | training time (s) | compute incl. sweep (s) |\n|---|---|---|---|---|---|---|\n");
+        for (Run r : sweep) {
+            md.append(String.format(Locale.ROOT, "| %s | sweep%s | %.2f%% | %+.2f | %.3f | %.1f | |%n", r.name(),
+                    r == best ? " (best)" : "", 100 * r.accuracy(), 100 * (r.accuracy() - best.accuracy()),
+                    r.maxVio(), r.seconds()));
+        }
+        md.append(String.format(Locale.ROOT, "| **tuned Adam** | best of %d | %.2f%% | 0 | %.3f | %.1f | %.1f |%n",
+                sweep.size(), 100 * best.accuracy(), best.maxVio(), best.seconds(), sweepSeconds));
+        for (Run r : free) {
+            md.append(String.format(Locale.ROOT, "| %s | defaults | %.2f%% | %+.2f | %.3f | %.1f | %.1f |%n", r.name(),
+                    100 * r.accuracy(), 100 * (r.accuracy() - best.accuracy()), r.maxVio(), r.seconds(), r.seconds()));
+        }
+        long within = free.stream().filter(r -> best.accuracy() - r.accuracy() <= 0.01).count();
+        md.append(String.format(Locale.ROOT, "%nMNIST: the first %d training images (by id) for %d epoch(s) = %d steps "
+                        + "at global batch %d, evaluated on the 10,000 test images; 2 workers (allreduce) on local[2], "
+                        + "seed 42, one seed. Adam swept over learning rates %s (constant); the learning-rate-free "
+                        + "optimizers run at their defaults (no key set). Accuracy and MaxVio_global at each "
+                        + "optimizer's evaluation point (Schedule-Free's x, DoG's average) with the final routing "
+                        + "biases. %d of %d learning-rate-free optimizers are within 1 point of tuned Adam.%n",
+                n, EPOCHS, best.steps(), BATCH, Arrays.toString(ADAM_SWEEP), within,
+                free.size()));
+        System.out.println(md);
+        BenchmarkFile.write("benchmarks-optimizers.md", "moe", "MoE classifier (train-moe) on MNIST: "
+                        + "learning-rate-free optimizers at defaults vs tuned Adam",
+                "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=MoeOptimizerBench "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+    }
+}
