@@ -1,0 +1,51 @@
+package org.sparktrain.zoo.bert;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * BERT's input embedding sum x_n = Word[id_n] + Pos[t_n] + Type[type_n] (B·T, H) and its backward pass, written by
+ * hand on ND4J instead of with SameDiff's {@code gather}.
+ *
+ * <p><b>Why not SameDiff</b>: in nd4j 1.0.0-M2.1 the gradient of {@code gather} is wrong. On a (4, 3) table, ids
+ * (1, 3, 1, 1, 0) and upstream rows c0..c4 it returns rows (c0, c1, 0, c3) instead of (c4, c0 + c2 + c3, 0, c1) (it
+ * neither places the rows by id nor sums repeated ids), it runs a SameDiff loop per index (seconds for a few
+ * thousand ids), and a graph with two gathers cannot even build its gradient ("Unable to replace samediff
+ * namespace"). So the lookup is a plain ND4J row gather ({@code Nd4j.pullRows}, libnd4j) and the backward a
+ * scatter-add written here: ∂L/∂Word[v] = Σ_{n: id_n = v} ∂L/∂x_n, likewise for Pos (over t_n) and Type (over
+ * type_n), accumulated in double. SameDiff gets x as a placeholder and returns ∂L/∂x.
+ */
+final class TokenEmbeddingSum {
+    private TokenEmbeddingSum() {
+    }
+
+    /** x (B·T, H), in the parameters' data type. */
+    static INDArray forward(BertParameters p, BertTokenBatch batch) {
+        return Nd4j.pullRows(p.tensor(BertParameters.WORD_EMBEDDINGS), 1, batch.inputIds())
+                .addi(Nd4j.pullRows(p.tensor(BertParameters.POSITION_EMBEDDINGS), 1, batch.positionIds()))
+                .addi(Nd4j.pullRows(p.tensor(BertParameters.TOKEN_TYPE_EMBEDDINGS), 1, batch.tokenTypeIds()));
+    }
+
+    /** Writes the gradients of the three tables into {@code gradient} (all other rows 0) from ∂L/∂x (B·T, H). */
+    static void backward(BertTokenBatch batch, INDArray dx, BertParameters gradient) {
+        double[][] rows = dx.toDoubleMatrix();
+        scatterAdd(batch.inputIds(), rows, gradient.tensor(BertParameters.WORD_EMBEDDINGS));
+        scatterAdd(batch.positionIds(), rows, gradient.tensor(BertParameters.POSITION_EMBEDDINGS));
+        scatterAdd(batch.tokenTypeIds(), rows, gradient.tensor(BertParameters.TOKEN_TYPE_EMBEDDINGS));
+    }
+
+    private static void scatterAdd(int[] index, double[][] rows, INDArray table) {
+        Map<Integer, double[]> sums = new HashMap<>();
+        for (int n = 0; n < index.length; n++) {
+            double[] sum = sums.computeIfAbsent(index[n], k -> new double[rows[0].length]);
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] += rows[n][k];
+            }
+        }
+        table.assign(0);
+        sums.forEach((row, sum) -> table.putRow(row, Nd4j.createFromArray(sum).castTo(table.dataType())));
+    }
+}
