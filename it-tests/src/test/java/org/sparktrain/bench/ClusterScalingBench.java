@@ -3,10 +3,9 @@ package org.sparktrain.bench;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sparktrain.it.ClusterFixture;
 import org.sparktrain.it.StandaloneCluster;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,31 +22,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as the job reports it (training rounds' wall time) and the parallel efficiency speed-up / 2.
  */
 class ClusterScalingBench {
-    static Path work;
+    static ClusterFixture fixture;
     static StandaloneCluster cluster;
     static String data;
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("sparktrain-scaling");
-        cluster = new StandaloneCluster(2, 1, "3g", work);
-        data = work.resolve("mnist").toString();
-        StandaloneCluster.Submission s = cluster.submit("client", Map.of(), Duration.ofMinutes(8), "prepare",
-                "--set", "source=mnist", "--set", "output=" + data);
-        assertEquals(0, s.exitCode(), s.output());
+        fixture = ClusterFixture.withLocalFiles("sparktrain-scaling", 2);
+        cluster = fixture.cluster();
+        data = fixture.prepareMnist("mnist", Duration.ofMinutes(8));
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     static double samplesPerSecond(String model, int workers, int batch) throws Exception {
         String runId = model + "-w" + workers;
         StandaloneCluster.Submission s = cluster.submit("client", Map.of(), Duration.ofMinutes(20), "train-classifier",
-                "--run-id", runId, "--set", "output=" + work.resolve("runs"), "--set", "data.dataset=" + data,
+                "--run-id", runId, "--set", "output=" + fixture.location("runs"), "--set", "data.dataset=" + data,
                 "--set", "data.validationSplit=none", "--set", "model.type=" + model, "--set", "model.hidden=[256]",
                 "--set", "engine.workers=" + workers, "--set", "engine.batchSize=" + batch,
                 "--set", "engine.epochs=1", "--set", "engine.logEvery=100");

@@ -25,24 +25,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * committed state and resumes from atomic checkpoints, so no update is lost or applied twice.
  */
 class FaultToleranceIT {
+    static ClusterFixture fixture;
     static Path work;
     static StandaloneCluster cluster;
     static String data;
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("sparktrain-faults");
-        cluster = new StandaloneCluster(3, 1, "3g", work);
-        data = work.resolve("mnist").toString();
-        StandaloneCluster.Submission s = cluster.submit("client", Map.of(), Duration.ofMinutes(15), "prepare",
-                "--set", "source=mnist", "--set", "output=" + data);
-        assertEquals(0, s.exitCode(), s.output());
+        fixture = ClusterFixture.withLocalFiles("sparktrain-faults", 3);
+        work = fixture.work();
+        cluster = fixture.cluster();
+        data = fixture.prepareMnist("mnist", Duration.ofMinutes(15));
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

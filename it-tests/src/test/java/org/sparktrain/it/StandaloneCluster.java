@@ -47,6 +47,11 @@ public final class StandaloneCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + masterPort;
     }
 
+    /** The source tree (system property sparktrain.root.dir, set by the parent POM). */
+    public Path root() {
+        return root;
+    }
+
     public Path clusterJar() {
         return root.resolve("deploy/target/sparktrain-cluster.jar");
     }
