@@ -33,6 +33,11 @@ public record TrainMoeConfig(String runId, String output, DataConfig data, MoeMo
         if (data == null) {
             throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared dataset)");
         }
+        if (data.selection() != null) {
+            // refused rather than silently trained on the whole dataset
+            throw new IllegalArgumentException("data.selection: train-moe does not train on a selection yet (only "
+                    + "train-classifier does); remove the key");
+        }
         model = model == null ? MoeModelConfig.defaults() : model;
         if (model.languageModel()) {
             text = text == null ? TextConfig.defaults() : text;
