@@ -13,9 +13,7 @@ import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
-import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.ColumnSpec;
-import org.sparktrain.engine.EngineState;
 import org.sparktrain.engine.TrainingEngine;
 import org.sparktrain.engine.TrainingListener;
 import org.sparktrain.engine.TrainingResult;
@@ -64,11 +62,7 @@ final class MoeLmTraining {
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
         run.create();
         run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = -1;
-        if (ctx.resume()) {
-            resumeStep = new Checkpoints(run.path(), conf).latest()
-                    .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
-        }
+        long resumeStep = MoeRunOutput.resumeStep(run, conf, ctx.resume());
         int context = cfg.model().contextLength();
         LmCorpus corpus = LmCorpus.read(spark, cfg.data().dataset(), cfg.text(), context);
         MoeLmFactory factory = new MoeLmFactory(cfg.model(), cfg.balancing(), corpus.vocabulary().size(),
@@ -90,38 +84,25 @@ final class MoeLmTraining {
             metrics.write(corpusRecord(corpus, context));
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
             MoeMetricsListener moe = new MoeMetricsListener(metrics, state, cfg.engine().logEvery(), true);
-            TrainingListener validate = new TrainingListener() {
-                @Override
-                public void onEpochEnd(int epoch, EngineState s) {
-                    if (validation == null) {
-                        return;
-                    }
-                    spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": validate epoch " + (epoch + 1));
-                    MoeEvaluation m = MoeLmEvaluator.evaluate(spark, validation, factory, s.evalParams(), s.globalState());
-                    last[0] = m;
-                    ctx.console().printf(Locale.ROOT, "[%s] epoch %d: held-out perplexity %.2f (next-token accuracy "
-                                    + "%.4f), MaxVio_global %.3f%n", cfg.runId(), epoch + 1, Math.exp(m.meanLoss()),
-                            m.accuracy(), m.maxVioGlobal());
-                    metrics.write(MoeMetricsListener.validationRecord(m, s.globalState(), s.globalStep(), epoch,
-                            VALIDATION, true));
-                }
-            };
+            TrainingListener validate = MoeRunOutput.validateAfterEpoch(spark, cfg.runId(), validation,
+                    (params, bias) -> MoeLmEvaluator.evaluate(spark, validation, factory, params, bias), last,
+                    (epoch, s, m) -> {
+                        ctx.console().printf(Locale.ROOT, "[%s] epoch %d: held-out perplexity %.2f (next-token "
+                                        + "accuracy %.4f), MaxVio_global %.3f%n", cfg.runId(), epoch + 1,
+                                Math.exp(m.meanLoss()), m.accuracy(), m.maxVioGlobal());
+                        metrics.write(MoeMetricsListener.validationRecord(m, s.globalState(), s.globalStep(), epoch,
+                                VALIDATION, true));
+                    });
             TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, cfg.data().dataset() + "/"
                     + cfg.text().table() + " (windows)", List.of(ColumnSpec.of(LmCorpus.TOKENS, context + 1)), factory,
                     state, ctx.resume(), TrainingListener.all(progress, moe, validate), null);
             TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
 
-            ObjectNode summary = MetricsLog.record("summary");
-            summary.put("step", result.state().globalStep());
-            summary.put("trainSeconds", result.trainSeconds());
-            summary.put("samplesPerSecond", result.samplesPerSecond());
+            ObjectNode summary = MoeRunOutput.summary(result, cfg.balancing(), last[0]);
             summary.put("tokensPerSecond", result.samplesPerSecond() * context);
-            summary.put("balancing", cfg.balancing().strategy());
             summary.put("numParams", factory.createModel().numParams());
             if (last[0] != null) {
                 summary.put("validationPerplexity", Math.exp(last[0].meanLoss()));
-                summary.put("validationAccuracy", last[0].accuracy());
-                summary.put("maxVioGlobal", last[0].maxVioGlobal());
             }
             metrics.write(summary);
             writeModel(run, cfg, corpus, result);
@@ -162,18 +143,6 @@ final class MoeLmTraining {
         model.set("text", json.valueToTree(cfg.text()));
         ArrayNode vocab = model.putArray("vocabulary");
         corpus.vocabulary().words().forEach(vocab::add);
-        ArrayNode params = model.putArray("params");
-        for (float p : result.evalParams()) {
-            params.add(p);
-        }
-        ArrayNode bias = model.putArray("bias");
-        for (float b : result.state().globalState()) {
-            bias.add(b);
-        }
-        try {
-            run.writeText("model/moe-lm.json", json.writeValueAsString(model));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the MoE language model", e);
-        }
+        MoeRunOutput.writeModel(run, "model/moe-lm.json", model, result);
     }
 }

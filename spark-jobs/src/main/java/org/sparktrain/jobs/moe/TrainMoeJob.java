@@ -1,7 +1,6 @@
 package org.sparktrain.jobs.moe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
@@ -12,9 +11,7 @@ import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
-import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.ColumnSpec;
-import org.sparktrain.engine.EngineState;
 import org.sparktrain.engine.TrainingEngine;
 import org.sparktrain.engine.TrainingListener;
 import org.sparktrain.engine.TrainingResult;
@@ -95,11 +92,7 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
         run.create();
         run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = -1;
-        if (ctx.resume()) {
-            resumeStep = new Checkpoints(run.path(), conf).latest()
-                    .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
-        }
+        long resumeStep = MoeRunOutput.resumeStep(run, conf, ctx.resume());
         MoeClassifierFactory factory = new MoeClassifierFactory(cfg.model(), cfg.balancing(), numInputs, numClasses,
                 cfg.engine().seed());
         MoeBalancingState state = factory.state();
@@ -111,38 +104,22 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, resumeStep)) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
             MoeMetricsListener moe = new MoeMetricsListener(metrics, state, cfg.engine().logEvery());
-            TrainingListener validate = new TrainingListener() {
-                @Override
-                public void onEpochEnd(int epoch, EngineState s) {
-                    if (validation == null) {
-                        return;
-                    }
-                    spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": validate epoch " + (epoch + 1));
-                    MoeEvaluation m = MoeEvaluator.evaluate(spark, validation, factory, s.evalParams(), s.globalState());
-                    last[0] = m;
-                    ctx.console().printf(Locale.ROOT, "[%s] epoch %d: %s accuracy %.4f, loss %.4f, MaxVio_global %.3f%n",
-                            cfg.runId(), epoch + 1, cfg.data().validationSplit(), m.accuracy(), m.meanLoss(),
-                            m.maxVioGlobal());
-                    metrics.write(MoeMetricsListener.validationRecord(m, s.globalState(), s.globalStep(), epoch,
-                            cfg.data().validationSplit()));
-                }
-            };
+            TrainingListener validate = MoeRunOutput.validateAfterEpoch(spark, cfg.runId(), validation,
+                    (params, bias) -> MoeEvaluator.evaluate(spark, validation, factory, params, bias), last,
+                    (epoch, s, m) -> {
+                        ctx.console().printf(Locale.ROOT, "[%s] epoch %d: %s accuracy %.4f, loss %.4f, "
+                                        + "MaxVio_global %.3f%n", cfg.runId(), epoch + 1, cfg.data().validationSplit(),
+                                m.accuracy(), m.meanLoss(), m.maxVioGlobal());
+                        metrics.write(MoeMetricsListener.validationRecord(m, s.globalState(), s.globalStep(), epoch,
+                                cfg.data().validationSplit()));
+                    });
             TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, cfg.data().dataset() + "/"
                     + cfg.data().trainSplit(), List.of(ColumnSpec.of(PreparedDataset.FEATURES, numInputs),
                     ColumnSpec.of(PreparedDataset.LABEL, 1)), factory, state, ctx.resume(),
                     TrainingListener.all(progress, moe, validate), null);
             TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
 
-            ObjectNode summary = MetricsLog.record("summary");
-            summary.put("step", result.state().globalStep());
-            summary.put("trainSeconds", result.trainSeconds());
-            summary.put("samplesPerSecond", result.samplesPerSecond());
-            summary.put("balancing", cfg.balancing().strategy());
-            if (last[0] != null) {
-                summary.put("validationAccuracy", last[0].accuracy());
-                summary.put("maxVioGlobal", last[0].maxVioGlobal());
-            }
-            metrics.write(summary);
+            metrics.write(MoeRunOutput.summary(result, cfg.balancing(), last[0]));
             writeModel(run, cfg, numInputs, numClasses, result);
             ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s (%.0f samples/s); model saved to %s%n",
                     cfg.runId(), result.state().globalStep(), result.trainSeconds(), result.samplesPerSecond(),
@@ -162,18 +139,6 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         model.put("seed", cfg.engine().seed());
         model.set("model", json.valueToTree(cfg.model()));
         model.set("balancing", json.valueToTree(cfg.balancing()));
-        ArrayNode params = model.putArray("params");
-        for (float p : result.evalParams()) {
-            params.add(p);
-        }
-        ArrayNode bias = model.putArray("bias");
-        for (float b : result.state().globalState()) {
-            bias.add(b);
-        }
-        try {
-            run.writeText("model/moe-model.json", json.writeValueAsString(model));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the MoE model", e);
-        }
+        MoeRunOutput.writeModel(run, "model/moe-model.json", model, result);
     }
 }
