@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A trained (or growing) GrowNet ensemble: F(x) = c0 + α · Σ_{k=1..K} f_k(x̃), where x̃ = (x − mean)/scale are the
- * standardised raw features (d of them), f_k are {@link WeakLearner}s (learner k &gt; 1 reads x̃ and the previous
+ * A trained (or growing) GrowNet ensemble: F(x) = c0 + α · Σ_{k=1..K} f_k(x̃), where x̃ = t(x) are the raw
+ * features (d of them) mapped by the model's fitted {@link FeatureScaling} ((x − mean)/sd, or rank-Gauss), f_k are {@link WeakLearner}s (learner k &gt; 1 reads x̃ and the previous
  * learner's penultimate features φ_{k−1}) and α is the single learned boost rate. Predictions run in eval mode
  * (BatchNorm running statistics) in a plain JVM on plain Java arrays, no Spark or native library needed: {@link #score(float[])}, {@link #scores}.
  * For {@link GrowNetTask#BINARY} the score is the log-odds of the positive class; {@link #probability} is σ(F).
@@ -22,27 +22,35 @@ import java.util.List;
  * GrowNet", arXiv:2002.07971, 2020.
  */
 public final class GrowNetModel {
-    private static final int MAGIC = 0x47524E31; // "GRN1"
+    /** Format 1: standardisation (mean, scale) only. */
+    private static final int MAGIC_V1 = 0x47524E31; // "GRN1"
+    /** Format 2: a {@link FeatureScaling} of any kind. */
+    private static final int MAGIC = 0x47524E32; // "GRN2"
 
     private final GrowNetTask task;
     private final int inputs;
     private final int hidden;
-    private final double[] featureMean;
-    private final double[] featureScale;
+    private final FeatureScaling scaling;
     private final double initialScore;
     private double boostRate;
     private final List<WeakLearner> learners;
 
+    /** A model whose inputs are the standardised features (x − featureMean)/featureScale. */
     public GrowNetModel(GrowNetTask task, int inputs, int hidden, double[] featureMean, double[] featureScale,
                         double initialScore, double boostRate, List<WeakLearner> learners) {
-        if (featureMean.length != inputs || featureScale.length != inputs) {
-            throw new IllegalArgumentException("feature mean/scale must have " + inputs + " entries");
+        this(task, inputs, hidden, new StandardScaling(featureMean, featureScale), initialScore, boostRate, learners);
+    }
+
+    public GrowNetModel(GrowNetTask task, int inputs, int hidden, FeatureScaling scaling, double initialScore,
+                        double boostRate, List<WeakLearner> learners) {
+        if (scaling.inputs() != inputs) {
+            throw new IllegalArgumentException("feature scaling must cover " + inputs + " features, covers "
+                    + scaling.inputs());
         }
         this.task = task;
         this.inputs = inputs;
         this.hidden = hidden;
-        this.featureMean = featureMean;
-        this.featureScale = featureScale;
+        this.scaling = scaling;
         this.initialScore = initialScore;
         this.boostRate = boostRate;
         this.learners = new ArrayList<>(learners);
@@ -58,6 +66,11 @@ public final class GrowNetModel {
 
     public int hidden() {
         return hidden;
+    }
+
+    /** The fitted map from raw features to network inputs (immutable, shared by copies). */
+    public FeatureScaling scaling() {
+        return scaling;
     }
 
     public double initialScore() {
@@ -91,7 +104,7 @@ public final class GrowNetModel {
     public GrowNetModel copy() {
         List<WeakLearner> l = new ArrayList<>();
         learners.forEach(w -> l.add(w.copy()));
-        return new GrowNetModel(task, inputs, hidden, featureMean.clone(), featureScale.clone(), initialScore,
+        return new GrowNetModel(task, inputs, hidden, scaling, initialScore,
                 boostRate, l);
     }
 
@@ -101,24 +114,13 @@ public final class GrowNetModel {
         for (int i = 0; i < k; i++) {
             l.add(learners.get(i).copy());
         }
-        return new GrowNetModel(task, inputs, hidden, featureMean.clone(), featureScale.clone(), initialScore,
+        return new GrowNetModel(task, inputs, hidden, scaling, initialScore,
                 boostRate, l);
     }
 
-    /** Standardises raw feature rows (row-major, rows x d) into doubles. */
+    /** Maps raw feature rows (row-major, rows x d) to network inputs with the model's {@link FeatureScaling}. */
     public double[] standardize(float[] rowMajor, int rows) {
-        if (rowMajor.length != (long) rows * inputs) {
-            throw new IllegalArgumentException("expected " + rows + " x " + inputs + " features, got "
-                    + rowMajor.length + " values");
-        }
-        double[] out = new double[rowMajor.length];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < inputs; j++) {
-                int i = r * inputs + j;
-                out[i] = (rowMajor[i] - featureMean[j]) / featureScale[j];
-            }
-        }
-        return out;
+        return scaling.apply(rowMajor, rows);
     }
 
     /** Eval-mode scores F (rows) and the last learner's φ_K (rows, H; null without learners) of standardised rows. */
@@ -220,8 +222,7 @@ public final class GrowNetModel {
         out.writeUTF(task.name());
         out.writeInt(inputs);
         out.writeInt(hidden);
-        writeArray(out, featureMean);
-        writeArray(out, featureScale);
+        FeatureScaling.write(scaling, out);
         out.writeDouble(initialScore);
         out.writeDouble(boostRate);
         out.writeInt(learners.size());
@@ -236,7 +237,8 @@ public final class GrowNetModel {
     /** Reads a model written by {@link #write}; {@code source} names the input in error messages. */
     public static GrowNetModel read(InputStream stream, String source) throws IOException {
         DataInputStream in = new DataInputStream(stream);
-        if (in.readInt() != MAGIC) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_V1) {
             throw new IOException(source + ": not a sparktrain GrowNet model (bad magic number)");
         }
         GrowNetTask task;
@@ -247,8 +249,8 @@ public final class GrowNetModel {
         }
         int d = in.readInt();
         int h = in.readInt();
-        double[] mean = readArray(in);
-        double[] scale = readArray(in);
+        FeatureScaling scaling = magic == MAGIC_V1 ? new StandardScaling(readArray(in), readArray(in))
+                : FeatureScaling.read(in, d, source);
         double c0 = in.readDouble();
         double alpha = in.readDouble();
         int k = in.readInt();
@@ -261,25 +263,14 @@ public final class GrowNetModel {
                 throw new IOException(source + ": learner " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
-        return new GrowNetModel(task, d, h, mean, scale, c0, alpha, learners);
+        return new GrowNetModel(task, d, h, scaling, c0, alpha, learners);
     }
 
     private static void writeArray(DataOutputStream out, double[] a) throws IOException {
-        out.writeInt(a.length);
-        for (double v : a) {
-            out.writeDouble(v);
-        }
+        DoubleArrayIo.write(out, a);
     }
 
     private static double[] readArray(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000_000) {
-            throw new IOException("corrupt array length " + n);
-        }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readDouble();
-        }
-        return a;
+        return DoubleArrayIo.read(in);
     }
 }

@@ -1,7 +1,5 @@
 package org.sparktrain.jobs.grownet;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.StepContext;
 import org.sparktrain.engine.Trainable;
@@ -23,38 +21,19 @@ import java.io.UncheckedIOException;
  * ({@link QueryPacking}), the loss is the RankNet loss summed over the batch's queries and the weight is the number
  * of queries (the reference code's per-query average).
  */
-final class CorrectiveTrainable implements Trainable {
+final class CorrectiveTrainable extends DoubleObjectiveTrainable {
     private final Factory spec;
     private final GrowNetModel model;
-    private final INDArray params;
-    private INDArray gradient;
 
-    private CorrectiveTrainable(Factory spec) {
+    private CorrectiveTrainable(Factory spec, GrowNetModel model) {
+        super(model.flatParams());
         this.spec = spec;
-        this.model = spec.model();
-        double[] flat = model.flatParams();
-        this.params = Nd4j.createFromArray(RunningStatistics.toFloats(flat)).reshape(1, flat.length);
-        this.gradient = Nd4j.zerosLike(params);
-    }
-
-    @Override
-    public long numParams() {
-        return params.length();
-    }
-
-    @Override
-    public INDArray params() {
-        return params;
-    }
-
-    @Override
-    public INDArray gradient() {
-        return gradient;
+        this.model = model;
     }
 
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
-        double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
+        double[] theta = theta();
         model.setFlatParams(theta);
         int rows;
         double[] x;
@@ -77,16 +56,8 @@ final class CorrectiveTrainable implements Trainable {
         }
         ObjectiveResult r = CorrectiveObjective.compute(model, x, y, rows, starts, spec.learnBoostRate,
                 new CollectiveReducer(context.collective(), context.step()));
-        double[] g = r.gradient();
-        int last = g.length - 1;
-        for (int i = 0; i < g.length; i++) {
-            if (i < last || spec.learnBoostRate) {
-                g[i] += spec.l2 * weight * theta[i];
-            }
-        }
-        spec.runningStatistics().report(context.stats(), r.batchNormSums(), rows);
-        gradient = Nd4j.createFromArray(RunningStatistics.toFloats(g)).reshape(1, g.length);
-        return new StepResult(r.lossSum(), weight);
+        int decayed = spec.learnBoostRate ? theta.length : theta.length - 1; // α (last) is not decayed when constant
+        return finish(r, theta, spec.l2, weight, decayed, spec.runningStatistics(), context, rows);
     }
 
     /** Carries the ensemble (serialised) to the workers. */
@@ -132,7 +103,7 @@ final class CorrectiveTrainable implements Trainable {
 
         @Override
         public Trainable create() {
-            return new CorrectiveTrainable(this);
+            return new CorrectiveTrainable(this, model());
         }
 
         @Override

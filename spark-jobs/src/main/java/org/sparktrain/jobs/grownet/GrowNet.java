@@ -25,8 +25,11 @@ import org.sparktrain.engine.TrainingEngine;
 import org.sparktrain.engine.TrainingResult;
 import org.sparktrain.engine.TrainingSpec;
 import org.sparktrain.engine.optim.TensorLayout;
+import org.sparktrain.zoo.grownet.FeatureScaling;
 import org.sparktrain.zoo.grownet.GrowNetModel;
 import org.sparktrain.zoo.grownet.GrowNetTask;
+import org.sparktrain.zoo.grownet.QuantileNormalScaling;
+import org.sparktrain.zoo.grownet.StandardScaling;
 import org.sparktrain.zoo.grownet.WeakLearner;
 
 import java.io.IOException;
@@ -61,7 +64,10 @@ import java.util.UUID;
  * dropped from training.
  * BatchNorm: synchronised over workers (global batch statistics), so W workers equal one worker on the same global
  * batch; running statistics are the engine's replicated global state ({@link RunningStatistics}). Features are
- * standardised with the training mean and standard deviation (kept in the model). The training set is trimmed to a
+ * mapped by {@code featureScaling}, fitted on the training data and kept in the model: standardised with the training
+ * mean and standard deviation, or rank-Gauss ({@link QuantileNormalScaling}). With D-Adaptation or Prodigy the step-size
+ * estimate d is carried from phase to phase of the same kind unless {@code carryStepSize} is false
+ * ({@link CarriedStepSize}). The training set is trimmed to a
  * multiple of {@code workers} records (at most workers − 1 dropped, the highest ids), so every worker has a
  * non-empty batch at every step. Never stops the SparkContext; repeated fits in one session are independent.
  */
@@ -109,40 +115,35 @@ public final class GrowNet {
             return a;
         });
         long n = (long) moments[2 * d + 1];
-        double[] mean = new double[d];
-        double[] scale = new double[d];
-        for (int j = 0; j < d; j++) {
-            mean[j] = moments[j] / n;
-            double var = Math.max(0, moments[d + j] / n - mean[j] * mean[j]);
-            scale[j] = var > 1e-24 ? Math.sqrt(var) : 1.0; // constant features stay at 0 after centring
-        }
+        FeatureScaling scaling = params.featureScaling().equals("quantile") ? quantileScaling(raw, d)
+                : standardScaling(moments, d, n);
         int workers = params.workers();
         boolean ranking = task == GrowNetTask.RANKING;
-        GrowNetModel model = new GrowNetModel(task, d, params.hidden(), mean, scale,
+        GrowNetModel model = new GrowNetModel(task, d, params.hidden(), scaling,
                 task.initialScore(moments[2 * d], n), params.boostRate(), List.of());
         long kept;
         int width = 0; // documents per packed query record (ranking)
         Dataset<Row> prepared;
         Dataset<Row> val = null;
         if (ranking) {
-            QueryPacking.Packed packed = QueryPacking.pack(spark, standardized(spark, raw, mean, scale), d, true,
+            QueryPacking.Packed packed = QueryPacking.pack(spark, standardized(spark, raw, scaling), d, true,
                     workers);
             prepared = packed.data();
             width = packed.width();
             kept = packed.documents();
             if (validation != null) {
-                val = QueryPacking.pack(spark, standardized(spark, canonical(validation, "validation data"), mean,
-                        scale), d, false, workers).data();
+                val = QueryPacking.pack(spark, standardized(spark, canonical(validation, "validation data"),
+                        scaling), d, false, workers).data();
             }
             LOG.info("GrowNet RANKING: {} training documents, {} informative queries used ({} documents, at most {}"
                     + " per query), {} features, c0 = {}", n, packed.queries(), kept, width, d, model.initialScore());
         } else {
             kept = n - n % workers;
-            prepared = standardized(spark, raw, mean, scale).filter(functions.col("id").lt(kept))
+            prepared = standardized(spark, raw, scaling).filter(functions.col("id").lt(kept))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             prepared.count();
             if (validation != null) {
-                val = standardized(spark, canonical(validation, "validation data"), mean, scale)
+                val = standardized(spark, canonical(validation, "validation data"), scaling)
                         .persist(StorageLevel.MEMORY_AND_DISK());
             }
             LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}", task, n, kept, d,
@@ -163,17 +164,34 @@ public final class GrowNet {
         double bestMetric = Double.NaN;
         int bestStage = 0;
         Dataset<Row> scored = score(spark, prepared, model, d, width);
+        boolean estimatesD = CarriedStepSize.applies(params.optimizer());
+        boolean carry = params.carryStepSize() && estimatesD;
+        double stageD = Double.NaN; // the last phases' step-size estimates (CarriedStepSize)
+        double correctiveD = Double.NaN;
         try {
             for (int k = 1; k <= params.stages(); k++) {
                 long s0 = System.nanoTime();
-                WeakLearner learner = fitStage(spark, scored, model, k, params.stageOptimizer(halvings), l2, runDir,
-                        width);
-                model.addLearner(learner);
+                OptimizerConfig stageOptimizer = params.stageOptimizer(halvings);
+                if (carry && k > 1) {
+                    stageOptimizer = CarriedStepSize.startingFrom(stageOptimizer, stageD);
+                }
+                TrainingResult fit = fitStage(spark, scored, model, k, stageOptimizer, l2, runDir, width);
+                model.addLearner(learner(fit, model, k));
+                if (estimatesD) {
+                    stageD = CarriedStepSize.finalEstimate(stageOptimizer, fit);
+                }
                 if (preciseBatchNorm) {
                     PreciseBatchNorm.recompute(spark, prepared, model, k - 1);
                 }
                 if (params.correctiveStep() && k >= params.firstCorrectiveStage()) {
-                    correct(spark, prepared, model, k, params.correctiveOptimizer(halvings), l2, runDir, width);
+                    OptimizerConfig correctiveOptimizer = params.correctiveOptimizer(halvings);
+                    if (carry && !Double.isNaN(correctiveD)) {
+                        correctiveOptimizer = CarriedStepSize.startingFrom(correctiveOptimizer, correctiveD);
+                    }
+                    TrainingResult r = correct(spark, prepared, model, k, correctiveOptimizer, l2, runDir, width);
+                    if (estimatesD) {
+                        correctiveD = CarriedStepSize.finalEstimate(correctiveOptimizer, r);
+                    }
                     if (preciseBatchNorm) {
                         PreciseBatchNorm.recompute(spark, prepared, model, 0);
                     }
@@ -188,6 +206,10 @@ public final class GrowNet {
                 h.put("stage", k);
                 h.put(metricName(), metric);
                 h.put("boostRate", model.boostRate());
+                if (estimatesD) { // the step-size estimates d at the end of this stage's phases
+                    h.put("stageD", stageD);
+                    h.put("correctiveD", correctiveD);
+                }
                 h.put("seconds", seconds);
                 LOG.info("GrowNet stage {}: validation {} = {}, alpha = {}, {} s", k, metricName(), metric,
                         model.boostRate(), String.format("%.1f", seconds));
@@ -250,8 +272,8 @@ public final class GrowNet {
                 : EnsembleColumns.score(spark, prepared, model, d);
     }
 
-    private WeakLearner fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k,
-                                 OptimizerConfig optimizer, double l2, String runDir, int width) {
+    private TrainingResult fitStage(SparkSession spark, Dataset<Row> scored, GrowNetModel model, int k,
+                                    OptimizerConfig optimizer, double l2, String runDir, int width) {
         int d = model.inputs();
         int h = model.hidden();
         boolean stacked = k > 1;
@@ -267,10 +289,16 @@ public final class GrowNet {
         if (width > 0) {
             columns.add(ColumnSpec.of(QueryPacking.N, 1));
         }
-        TrainingResult r = new TrainingEngine(spark, engine(params.epochsPerStage(), seed), optimizer)
+        return new TrainingEngine(spark, engine(params.epochsPerStage(), seed), optimizer)
                 .train(new TrainingSpec("grownet-stage-" + k, runDir + "/stage-" + k, scored, "GrowNet training data",
                         columns, factory, factory.runningStatistics(), false, null, null));
-        WeakLearner learner = WeakLearner.create(d, h, stacked, seed, factory.xavier);
+    }
+
+    /** Learner k from its stage fit: the optimizer's evaluation point and the BatchNorm running statistics. */
+    private WeakLearner learner(TrainingResult r, GrowNetModel model, int k) {
+        long seed = params.seed() * 1_000_003L + k;
+        WeakLearner learner = WeakLearner.create(model.inputs(), model.hidden(), k > 1, seed,
+                params.taskType() == GrowNetTask.RANKING);
         double[] p = RunningStatistics.toDoubles(r.evalParams());
         System.arraycopy(p, 0, learner.params(), 0, p.length);
         double[] running = RunningStatistics.toDoubles(r.state().globalState());
@@ -278,8 +306,8 @@ public final class GrowNet {
         return learner;
     }
 
-    private void correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k,
-                         OptimizerConfig optimizer, double l2, String runDir, int width) {
+    private TrainingResult correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k,
+                                   OptimizerConfig optimizer, double l2, String runDir, int width) {
         CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2,
                 width);
         long seed = params.seed() * 1_000_003L + 500_000 + k;
@@ -294,6 +322,7 @@ public final class GrowNet {
                         "GrowNet training data", columns, factory, factory.runningStatistics(), false, null, null));
         model.setFlatParams(RunningStatistics.toDoubles(r.evalParams()));
         model.setFlatRunning(RunningStatistics.toDoubles(r.state().globalState()));
+        return r;
     }
 
     private EngineConfig engine(int epochs, long seed) {
@@ -369,8 +398,45 @@ public final class GrowNet {
                 false) : prepSchema());
     }
 
-    private static Dataset<Row> standardized(SparkSession spark, Dataset<Row> raw, double[] mean, double[] scale) {
-        int d = mean.length;
+    /** (x − mean)/sd with the training moments (scale 1 for a constant feature, which stays at 0 after centring). */
+    private static FeatureScaling standardScaling(double[] moments, int d, long n) {
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = moments[j] / n;
+            double var = Math.max(0, moments[d + j] / n - mean[j] * mean[j]);
+            scale[j] = var > 1e-24 ? Math.sqrt(var) : 1.0;
+        }
+        return new StandardScaling(mean, scale);
+    }
+
+    /**
+     * Rank-Gauss scaling with knots = the training quantiles at 0, 0.001, …, 1 of every feature, from Spark's
+     * Greenwald-Khanna {@code approxQuantile} (relative rank error 1e-4) over one column per feature.
+     */
+    private static FeatureScaling quantileScaling(Dataset<Row> raw, int d) {
+        int m = QuantileNormalScaling.DEFAULT_KNOTS;
+        double[] probs = new double[m];
+        for (int i = 0; i < m; i++) {
+            probs[i] = i / (double) (m - 1);
+        }
+        org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[d];
+        String[] names = new String[d];
+        for (int j = 0; j < d; j++) {
+            names[j] = "f" + j;
+            cols[j] = functions.col(StageTrainable.X).getItem(j).cast("double").as(names[j]);
+        }
+        double[][] knots = raw.select(cols).stat().approxQuantile(names, probs, 1e-4);
+        for (double[] q : knots) {
+            for (int i = 1; i < q.length; i++) {
+                q[i] = Math.max(q[i], q[i - 1]); // guard: monotone knots
+            }
+        }
+        return new QuantileNormalScaling(knots);
+    }
+
+    private static Dataset<Row> standardized(SparkSession spark, Dataset<Row> raw, FeatureScaling scaling) {
+        int d = scaling.inputs();
         JavaRDD<Row> rows = raw.javaRDD().map(r -> {
             List<Object> x = r.getList(1);
             if (x.size() != d) {
@@ -378,7 +444,7 @@ public final class GrowNet {
             }
             Float[] z = new Float[d];
             for (int j = 0; j < d; j++) {
-                z[j] = (float) ((((Number) x.get(j)).doubleValue() - mean[j]) / scale[j]);
+                z[j] = (float) scaling.apply(j, ((Number) x.get(j)).doubleValue());
             }
             if (r.length() > 3) { // ranking: keep the query key
                 return RowFactory.create(r.getLong(0), z, r.getFloat(2), r.getString(3));

@@ -41,12 +41,21 @@ import java.util.List;
  *                         default a directory under {@code java.io.tmpdir}
  * @param queryCol         ranking only: the query id column (any type; compared as its string value); default
  *                         {@code query}
+ * @param featureScaling   map from raw features to network inputs, fitted on the training data and kept in the
+ *                         model: {@code standard} ((x − mean)/sd) or {@code quantile} (rank-Gauss: Φ⁻¹ of the
+ *                         training quantile, {@link org.sparktrain.zoo.grownet.QuantileNormalScaling}; for skewed or
+ *                         heavy-tailed features); default standard
+ * @param carryStepSize    for optimizers that estimate their step size from d0 (dadapt-adam, dadapt-sgd, prodigy):
+ *                         start each stage fit from the d the previous stage fit ended with, and each corrective step
+ *                         from the previous corrective step's d, instead of restarting from d0; default true (no effect
+ *                         on other optimizer types)
  */
 public record GrowNetParams(String task, Integer hidden, Integer stages, OptimizerConfig optimizer, Double l2,
                             Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
                             Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
                             Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
-                            String predictionCol, String workDir, String queryCol) implements java.io.Serializable {
+                            String predictionCol, String workDir, String queryCol, String featureScaling,
+                            Boolean carryStepSize) implements java.io.Serializable {
     public GrowNetParams {
         task = Check.oneOf("task", task, "regression", List.of("regression", "binary", "ranking"));
         hidden = Check.atLeast("hidden", hidden, 16, 1);
@@ -74,11 +83,13 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Optimiz
         labelCol = labelCol == null ? "label" : labelCol;
         predictionCol = predictionCol == null ? "prediction" : predictionCol;
         queryCol = queryCol == null ? "query" : queryCol;
+        featureScaling = Check.oneOf("featureScaling", featureScaling, "standard", List.of("standard", "quantile"));
+        carryStepSize = carryStepSize == null || carryStepSize;
     }
 
     public static GrowNetParams defaults() {
         return new GrowNetParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     public GrowNetTask taskType() {
@@ -119,12 +130,33 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Optimiz
     public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
-                predictionCol, workDir, queryCol);
+                predictionCol, workDir, queryCol, featureScaling, carryStepSize);
+    }
+
+    /** A copy with another feature scaling ({@code standard} or {@code quantile}). */
+    public GrowNetParams withFeatureScaling(String scaling) {
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
+                labelCol, predictionCol, workDir, queryCol, scaling, carryStepSize);
+    }
+
+    /** A copy with another optimizer and step-size carrying. */
+    public GrowNetParams withOptimizer(OptimizerConfig o, boolean carry) {
+        return new GrowNetParams(task, hidden, stages, o, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
+                labelCol, predictionCol, workDir, queryCol, featureScaling, carry);
+    }
+
+    /** A copy reading the query ids from another column (ranking). */
+    public GrowNetParams withQueryCol(String col) {
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
+                labelCol, predictionCol, workDir, col, featureScaling, carryStepSize);
     }
 
     public GrowNetParams withWorkers(int w) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
-                labelCol, predictionCol, workDir, queryCol);
+                labelCol, predictionCol, workDir, queryCol, featureScaling, carryStepSize);
     }
 }

@@ -1,7 +1,5 @@
 package org.sparktrain.jobs.grownet;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.StepContext;
 import org.sparktrain.engine.Trainable;
@@ -23,7 +21,7 @@ import org.sparktrain.zoo.grownet.WeakLearner;
  * documents and the engine weight is the number of documents, so the stage loss is the mean over documents as in
  * the reference code.
  */
-final class StageTrainable implements Trainable {
+final class StageTrainable extends DoubleObjectiveTrainable {
     static final String X = "x";
     static final String Y = "y";
     static final String SCORE = "score";
@@ -31,34 +29,16 @@ final class StageTrainable implements Trainable {
 
     private final Factory spec;
     private final WeakLearner learner;
-    private final INDArray params;
-    private INDArray gradient;
 
-    private StageTrainable(Factory spec) {
+    private StageTrainable(Factory spec, WeakLearner learner) {
+        super(learner.params());
         this.spec = spec;
-        this.learner = WeakLearner.create(spec.inputs, spec.hidden, spec.stacked, spec.seed, spec.xavier);
-        this.params = Nd4j.createFromArray(RunningStatistics.toFloats(learner.params())).reshape(1, learner.params().length);
-        this.gradient = Nd4j.zerosLike(params);
-    }
-
-    @Override
-    public long numParams() {
-        return params.length();
-    }
-
-    @Override
-    public INDArray params() {
-        return params;
-    }
-
-    @Override
-    public INDArray gradient() {
-        return gradient;
+        this.learner = learner;
     }
 
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
-        double[] theta = RunningStatistics.toDoubles(params.toFloatVector());
+        double[] theta = theta();
         System.arraycopy(theta, 0, learner.params(), 0, theta.length);
         int rows;
         double[] x;
@@ -92,13 +72,7 @@ final class StageTrainable implements Trainable {
         }
         ObjectiveResult r = StageObjective.compute(learner, spec.boostRate, x, phi, rows, target, weight,
                 new CollectiveReducer(context.collective(), context.step()));
-        double[] g = r.gradient();
-        for (int i = 0; i < g.length; i++) {
-            g[i] += spec.l2 * rows * theta[i];
-        }
-        spec.runningStatistics().report(context.stats(), r.batchNormSums(), rows);
-        gradient = Nd4j.createFromArray(RunningStatistics.toFloats(g)).reshape(1, g.length);
-        return new StepResult(r.lossSum(), rows);
+        return finish(r, theta, spec.l2, rows, theta.length, spec.runningStatistics(), context, rows);
     }
 
     /** Everything a worker needs to build the stage's learner; the seed fixes its initialisation everywhere. */
@@ -143,7 +117,7 @@ final class StageTrainable implements Trainable {
 
         @Override
         public Trainable create() {
-            return new StageTrainable(this);
+            return new StageTrainable(this, WeakLearner.create(inputs, hidden, stacked, seed, xavier));
         }
 
         @Override

@@ -18,12 +18,18 @@ public record TrainGrowNetConfig(String runId, String output, GrowNetDataConfig 
         runId = runId == null ? "grownet" : runId;
         output = output == null ? "runs" : output;
         if (data == null) {
-            throw new IllegalArgumentException("data: is required (data.train = path of a FANN file)");
+            throw new IllegalArgumentException("data: is required (data.train = path of a FANN file, or data.format: "
+                    + "retrieval with data.dataset for ranking)");
         }
         grownet = grownet == null ? GrowNetParams.defaults() : grownet;
-        if (grownet.taskType() == org.sparktrain.zoo.grownet.GrowNetTask.RANKING) {
-            throw new IllegalArgumentException("grownet.task: 'ranking' is not available in train-grownet (FANN "
-                    + "tables carry no query ids); use the GrowNet API with a query column (docs/grownet.md)");
+        boolean ranking = grownet.taskType() == org.sparktrain.zoo.grownet.GrowNetTask.RANKING;
+        if (ranking && !data.retrieval()) {
+            throw new IllegalArgumentException("grownet.task: 'ranking' needs data.format: retrieval (a prepared "
+                    + "text-retrieval dataset in data.dataset; FANN tables carry no query ids)");
+        }
+        if (!ranking && data.retrieval()) {
+            throw new IllegalArgumentException("data.format: 'retrieval' is reranked with grownet.task: ranking, got "
+                    + "task '" + grownet.task() + "'");
         }
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);

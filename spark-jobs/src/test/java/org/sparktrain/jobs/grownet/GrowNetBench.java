@@ -26,8 +26,6 @@ import org.sparktrain.data.text.Judgment;
 import org.sparktrain.data.text.TextQuery;
 import org.sparktrain.retrieval.eval.Qrels;
 import org.sparktrain.retrieval.eval.QuerySplit;
-import org.sparktrain.retrieval.eval.RetrievalMetrics;
-import org.sparktrain.retrieval.eval.ScoredDoc;
 import org.sparktrain.retrieval.ltr.QueryDocumentFeatures;
 import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.testing.SharedSpark;
@@ -37,9 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +64,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * </ul>
  * Settings by system properties: {@code grownet.stages}, {@code grownet.lr}, {@code grownet.epochsPerStage},
  * {@code grownet.hidden}, {@code grownet.batch}, {@code grownet.l2}, {@code grownet.patience},
- * {@code grownet.variants} (comma list of full, first-order, constant-alpha, no-corrective),
+ * {@code grownet.variants} (comma list of full, first-order, constant-alpha, no-corrective, standard-scaling;
+ * {@code grownet.variants.census-house}, {@code .mushroom}, {@code .cranfield} override it per dataset),
+ * {@code grownet.scaling} (feature scaling of census-house and mushroom: quantile, the default, or standard),
  * {@code grownet.baselines} (false skips the XGBoost rankers, e.g. when the ablations run in a second invocation).
  */
 @ExtendWith(SharedSpark.class)
@@ -86,12 +84,13 @@ class GrowNetBench {
 
     @Test
     void censusHouse(SparkSession spark) throws Exception {
-        fann(spark, "census-house", "regression", 3, 32, 5);
+        // 8 stages of 2 epochs, patience 3: chosen on the validation split (validation RMSE best at stage 3)
+        fann(spark, "census-house", "regression", 8, 2, 32, 3);
     }
 
     @Test
     void mushroom(SparkSession spark) throws Exception {
-        fann(spark, "mushroom", "binary", 2, 16, 3);
+        fann(spark, "mushroom", "binary", 2, 1, 16, 3);
     }
 
     @Test
@@ -122,67 +121,61 @@ class GrowNetBench {
         }
         assertEquals(1400, titles.size());
         assertEquals(225, queries.size());
-        Qrels qrels = Qrels.of(judged);
-        QuerySplit split = QuerySplit.of(queries.keySet(), QuerySplit.CRANFIELD_SEED, QuerySplit.CRANFIELD_TEST_SIZE);
-        QuerySplit trainVal = QuerySplit.of(split.train(), QuerySplit.CRANFIELD_SEED + 1, 30);
-
         long f0 = System.nanoTime();
-        Map<String, List<QueryDocumentFeatures.Candidate>> candidates = new LinkedHashMap<>();
-        try (QueryDocumentFeatures features = QueryDocumentFeatures.build(titles, bodies)) {
-            queries.forEach((id, text) -> candidates.put(id, features.candidates(text, CANDIDATES)));
-        }
+        RerankingData data = RerankingData.of(titles, bodies, queries, Qrels.of(judged), QuerySplit.CRANFIELD_SEED,
+                QuerySplit.CRANFIELD_TEST_SIZE, 30, CANDIDATES);
         double featureSeconds = (System.nanoTime() - f0) / 1e9;
-        RetrievalMetrics metrics = new RetrievalMetrics(qrels.restrictTo(new HashSet<>(split.test())), 1);
         List<Result> results = new ArrayList<>();
 
         Map<String, Map<String, Double>> bm25 = new HashMap<>();
-        for (String q : split.test()) {
+        data.candidates().forEach((q, c) -> {
             Map<String, Double> s = new LinkedHashMap<>();
-            candidates.get(q).forEach(c -> s.put(c.docId(), c.bm25()));
+            c.forEach(x -> s.put(x.docId(), x.bm25()));
             bm25.put(q, s);
-        }
-        results.add(new Result("cranfield", "BM25 alone (Lucene, candidate order)",
-                ndcg(qrels, metrics, split.test(), candidates, bm25), featureSeconds, 0));
+        });
+        results.add(new Result("cranfield", "BM25 alone (Lucene, candidate order)", ndcg(data, bm25), featureSeconds,
+                0));
 
         boolean baselines = Boolean.parseBoolean(System.getProperty("grownet.baselines", "true"));
         for (String objective : baselines ? List.of("rank:pairwise", "rank:ndcg") : List.<String>of()) {
-            results.add(xgboostRanking(objective, qrels, candidates, trainVal.train(), trainVal.test(), split.test(),
-                    metrics));
+            results.add(xgboostRanking(objective, data));
             System.out.println(results.get(results.size() - 1));
         }
 
-        Dataset<Row> train = rankingFrame(spark, qrels, candidates, trainVal.train());
-        Dataset<Row> val = rankingFrame(spark, qrels, candidates, trainVal.test());
-        Dataset<Row> test = rankingFrame(spark, qrels, candidates, split.test());
-        int stages = Integer.getInteger("grownet.stages", 10);
+        Dataset<Row> train = data.frame(spark, data.train());
+        Dataset<Row> val = data.frame(spark, data.validation());
+        Dataset<Row> test = data.frame(spark, data.test());
+        int stages = Integer.getInteger("grownet.stages", 6);
         GrowNetParams base = new GrowNetParams("ranking", Integer.getInteger("grownet.hidden", 16), stages,
                 OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
                 Double.parseDouble(System.getProperty("grownet.l2", "0.001")), Integer.getInteger("grownet.batch", 8),
                 Integer.getInteger("grownet.epochsPerStage", 2), 2, null, null, null, null, null,
-                Integer.getInteger("grownet.patience", 5), 2, 42L, null, null, null, null, "qid");
-        for (Map.Entry<String, GrowNetParams> v : variants(base, true).entrySet()) {
+                Integer.getInteger("grownet.patience", 5), 2, 42L, null, null, null, null, RerankingData.QUERY, null,
+                null);
+        for (Map.Entry<String, GrowNetParams> v : variants("cranfield", base, true).entrySet()) {
             long t0 = System.nanoTime();
             GrowNetSparkModel model = new GrowNet(v.getValue()).fit(train, val);
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Map<String, Double>> scores = new HashMap<>();
-            for (Row r : model.transform(test).select("qid", "doc", model.predictionCol()).collectAsList()) {
+            for (Row r : model.transform(test).select(RerankingData.QUERY, RerankingData.DOC, model.predictionCol())
+                    .collectAsList()) {
                 scores.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(1), r.getDouble(2));
             }
-            Result r = new Result("cranfield", v.getKey(), ndcg(qrels, metrics, split.test(), candidates, scores), seconds,
+            Result r = new Result("cranfield", v.getKey(), ndcg(data, scores), seconds,
                     model.summary().get("bestStage").asInt());
             System.out.println(r + " " + model.summary().get("stages"));
             results.add(r);
         }
         write("cranfield", String.format(Locale.ROOT, "Cranfield: %d training / %d validation / %d test queries, "
                         + "BM25 top-%d candidates, %d features; GrowNet %s; feature extraction %.1f s (in the BM25 row)",
-                trainVal.train().size(), trainVal.test().size(), split.test().size(), CANDIDATES,
+                data.train().size(), data.validation().size(), data.test().size(), CANDIDATES,
                 QueryDocumentFeatures.NAMES.size(), base, featureSeconds), results, "XGBoost4J rank:pairwise");
     }
 
-    /** The full model and the ablations selected by {@code grownet.variants}. */
-    private static Map<String, GrowNetParams> variants(GrowNetParams base, boolean firstOrderDiffers) {
-        List<String> wanted = List.of(System.getProperty("grownet.variants",
-                "full,first-order,constant-alpha,no-corrective").split(","));
+    /** The full model and the ablations selected by {@code grownet.variants.<dataset>}, else {@code grownet.variants}. */
+    private static Map<String, GrowNetParams> variants(String dataset, GrowNetParams base, boolean firstOrderDiffers) {
+        List<String> wanted = List.of(System.getProperty("grownet.variants." + dataset, System.getProperty("grownet.variants",
+                "full,first-order,constant-alpha,no-corrective,standard-scaling")).split(","));
         Map<String, GrowNetParams> v = new LinkedHashMap<>();
         if (wanted.contains("full")) {
             v.put("GrowNet", base);
@@ -196,59 +189,31 @@ class GrowNetBench {
         if (wanted.contains("no-corrective")) {
             v.put("GrowNet, no corrective step", base.withAblation(true, true, false));
         }
+        if (wanted.contains("standard-scaling") && !base.featureScaling().equals("standard")) {
+            v.put("GrowNet, standardised features", base.withFeatureScaling("standard"));
+        }
         return v;
     }
 
-    /** Mean nDCG@5 and @10 over the test queries with a relevant judgment, of candidates reranked by score. */
-    private static String ndcg(Qrels qrels, RetrievalMetrics metrics, List<String> testQueries,
-                               Map<String, List<QueryDocumentFeatures.Candidate>> candidates,
-                               Map<String, Map<String, Double>> scores) {
-        double at5 = 0;
-        double at10 = 0;
-        int n = 0;
-        for (String q : testQueries) {
-            if (qrels.relevantCount(q, 1) == 0) {
-                continue; // no relevant judgment: nDCG undefined (as RetrievalMetrics)
-            }
-            List<QueryDocumentFeatures.Candidate> c = candidates.get(q);
-            List<ScoredDoc> ranking = new ArrayList<>();
-            for (int i = 0; i < c.size(); i++) {
-                ranking.add(new ScoredDoc(c.get(i).docId(), scores.get(q).get(c.get(i).docId())));
-            }
-            // best score first; ties keep the BM25 order (stable sort)
-            ranking.sort(Comparator.comparingDouble(ScoredDoc::score).reversed());
-            at5 += metrics.ndcg(q, ranking, 5);
-            at10 += metrics.ndcg(q, ranking, 10);
-            n++;
-        }
-        return String.format(Locale.ROOT, "nDCG@5 %.4f, nDCG@10 %.4f (%d queries)", at5 / n, at10 / n, n);
+    /** Mean nDCG@5 and @10 over the test queries with a relevant judgment ({@link RerankingData#ndcg}). */
+    private static String ndcg(RerankingData data, Map<String, Map<String, Double>> scores) {
+        double[] v = data.ndcg(scores, data.test(), 5, 10);
+        return String.format(Locale.ROOT, "nDCG@5 %.4f, nDCG@10 %.4f (%d queries)", v[0], v[1],
+                data.judged(data.test()));
     }
 
-    private static Result xgboostRanking(String objective, Qrels qrels,
-                                         Map<String, List<QueryDocumentFeatures.Candidate>> candidates,
-                                         List<String> train, List<String> val, List<String> test,
-                                         RetrievalMetrics metrics) throws Exception {
+    private static Result xgboostRanking(String objective, RerankingData data) throws Exception {
+        Map<String, List<QueryDocumentFeatures.Candidate>> candidates = data.candidates();
         long t0 = System.nanoTime();
-        DMatrix dtrain = rankingMatrix(qrels, candidates, train);
-        DMatrix dval = rankingMatrix(qrels, candidates, val);
-        Map<String, Object> p = new HashMap<>();
-        p.put("objective", objective);
-        p.put("eval_metric", "ndcg@5");
-        p.put("eta", 0.05);
-        p.put("max_depth", 7);
-        p.put("lambda", 0.02);
-        p.put("tree_method", "hist");
-        p.put("nthread", 2);
-        p.put("seed", 42);
-        Map<String, DMatrix> watches = new LinkedHashMap<>();
-        watches.put("validation", dval);
-        Booster booster = XGBoost.train(dtrain, p, 800, watches, null, null, null, 50);
+        DMatrix dtrain = rankingMatrix(data.qrels(), candidates, data.train());
+        DMatrix dval = rankingMatrix(data.qrels(), candidates, data.validation());
+        Booster booster = trainXgboost(objective, "ndcg@5", dtrain, dval);
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = booster.getAttr("best_iteration");
         int bestIteration = best == null ? 799 : Integer.parseInt(best);
         Map<String, Map<String, Double>> scores = new HashMap<>();
         int d = QueryDocumentFeatures.NAMES.size();
-        for (String q : test) {
+        for (String q : data.test()) {
             List<QueryDocumentFeatures.Candidate> c = candidates.get(q);
             if (c.isEmpty()) {
                 continue;
@@ -265,7 +230,7 @@ class GrowNetBench {
             scores.put(q, s);
         }
         return new Result("cranfield", "XGBoost4J " + objective + " (hist, depth 7, eta 0.05, early stopping 50 on "
-                + "validation nDCG@5)", ndcg(qrels, metrics, test, candidates, scores), seconds, bestIteration + 1);
+                + "validation nDCG@5)", ndcg(data, scores), seconds, bestIteration + 1);
     }
 
     private static DMatrix rankingMatrix(Qrels qrels, Map<String, List<QueryDocumentFeatures.Candidate>> candidates,
@@ -297,29 +262,8 @@ class GrowNetBench {
         return m;
     }
 
-    /** Rows (features, label = graded relevance, qid, doc) of the queries' candidates. */
-    private static Dataset<Row> rankingFrame(SparkSession spark, Qrels qrels,
-                                             Map<String, List<QueryDocumentFeatures.Candidate>> candidates,
-                                             List<String> queries) {
-        List<Row> rows = new ArrayList<>();
-        for (String q : queries) {
-            for (QueryDocumentFeatures.Candidate c : candidates.get(q)) {
-                Float[] boxed = new Float[c.features().length];
-                for (int j = 0; j < boxed.length; j++) {
-                    boxed[j] = c.features()[j];
-                }
-                rows.add(RowFactory.create(boxed, (double) qrels.relevance(q, c.docId()), q, c.docId()));
-            }
-        }
-        StructType schema = new StructType()
-                .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-                .add("label", DataTypes.DoubleType, false)
-                .add("qid", DataTypes.StringType, false)
-                .add("doc", DataTypes.StringType, false);
-        return spark.createDataFrame(rows, schema).repartition(2).cache();
-    }
-
-    private void fann(SparkSession spark, String name, String task, int defaultStages, int hidden, int patience)
+    private void fann(SparkSession spark, String name, String task, int defaultStages, int epochs, int hidden,
+                      int patience)
             throws Exception {
         Split[] trainVal = read(FANN + "/" + name + ".train", true);
         Split test = read(FANN + "/" + name + ".test", false)[0];
@@ -335,10 +279,11 @@ class GrowNetBench {
         GrowNetParams base = new GrowNetParams(task, Integer.getInteger("grownet.hidden", hidden), stages,
                 OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
                 Double.parseDouble(System.getProperty("grownet.l2", "0.0")), Integer.getInteger("grownet.batch", 256),
-                Integer.getInteger("grownet.epochsPerStage", 1), 1, null, null, null, null, null,
-                Integer.getInteger("grownet.patience", patience), 2, 42L, null, null, null, null, null);
+                Integer.getInteger("grownet.epochsPerStage", epochs), 1, null, null, null, null, null,
+                Integer.getInteger("grownet.patience", patience), 2, 42L, null, null, null, null, null,
+                System.getProperty("grownet.scaling", "quantile"), null);
         // for the squared loss the Newton target equals the first-order one (h = 1): no separate run
-        for (Map.Entry<String, GrowNetParams> v : variants(base, binary).entrySet()) {
+        for (Map.Entry<String, GrowNetParams> v : variants(name, base, binary).entrySet()) {
             long t0 = System.nanoTime();
             GrowNetSparkModel model = new GrowNet(v.getValue()).fit(train, val);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -353,20 +298,8 @@ class GrowNetBench {
 
     private static Result xgboost(String name, boolean binary, Split train, Split val, Split test) throws Exception {
         long t0 = System.nanoTime();
-        DMatrix dtrain = matrix(train);
-        DMatrix dval = matrix(val);
-        Map<String, Object> p = new HashMap<>();
-        p.put("objective", binary ? "binary:logistic" : "reg:squarederror");
-        p.put("eval_metric", binary ? "auc" : "rmse");
-        p.put("eta", 0.05);
-        p.put("max_depth", 7);
-        p.put("lambda", 0.02);
-        p.put("tree_method", "hist");
-        p.put("nthread", 2);
-        p.put("seed", 42);
-        Map<String, DMatrix> watches = new LinkedHashMap<>();
-        watches.put("validation", dval);
-        Booster booster = XGBoost.train(dtrain, p, 800, watches, null, null, null, 50);
+        Booster booster = trainXgboost(binary ? "binary:logistic" : "reg:squarederror", binary ? "auc" : "rmse",
+                matrix(train), matrix(val));
         double seconds = (System.nanoTime() - t0) / 1e9;
         String best = booster.getAttr("best_iteration");
         int bestIteration = best == null ? 799 : Integer.parseInt(best);
@@ -380,6 +313,26 @@ class GrowNetBench {
         double metric = binary ? auc(scores, test.y()) : rmse(scores, test.y());
         return new Result(name, "XGBoost4J (hist, depth 7, eta 0.05, early stopping 50)",
                 String.format(Locale.ROOT, "%s %.5f", binary ? "AUC" : "RMSE", metric), seconds, bestIteration + 1);
+    }
+
+    /**
+     * XGBoost4J with the spec's Higgs/Year baseline settings (hist, depth 7, eta 0.05, λ 0.02, up to 800 trees),
+     * early stopping after 50 rounds without a better validation {@code metric}; 2 threads, seed 42.
+     */
+    private static Booster trainXgboost(String objective, String metric, DMatrix train, DMatrix validation)
+            throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put("objective", objective);
+        p.put("eval_metric", metric);
+        p.put("eta", 0.05);
+        p.put("max_depth", 7);
+        p.put("lambda", 0.02);
+        p.put("tree_method", "hist");
+        p.put("nthread", 2);
+        p.put("seed", 42);
+        Map<String, DMatrix> watches = new LinkedHashMap<>();
+        watches.put("validation", validation);
+        return XGBoost.train(train, p, 800, watches, null, null, null, 50);
     }
 
     static double evaluate(boolean binary, Dataset<Row> scored, String col) {

@@ -55,7 +55,7 @@ class GrowNetRankingSparkTest {
         Dataset<Row> train = data(spark, 10, 21, true);
         int queries = 10; // informative; the two uninformative ones are dropped
         GrowNetParams p = new GrowNetParams("ranking", h, 1, OptimizerConfig.of("adam", lr), l2, queries, steps, 1, null, null, null, null, null,
-                0, 1, 9L, null, null, null, tmp.toUri().toString(), "qid");
+                0, 1, 9L, null, null, null, tmp.toUri().toString(), "qid", null, null);
         GrowNetModel fitted = new GrowNet(p).fit(train, null).model();
 
         // single machine: standardise over all documents, group by query key (sorted), documents in input order
@@ -145,7 +145,7 @@ class GrowNetRankingSparkTest {
         Dataset<Row> validation = data(spark, 20, 6, false);
         // full batch: all 40 queries in every step, for 1 and for 2 workers; 5 stages so the corrective step runs
         GrowNetParams p = new GrowNetParams("ranking", 8, 5, OptimizerConfig.of("adam", 0.08), 1e-4, queries, 4, 1, null, null, null, null, null,
-                0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid");
+                0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid", null, null);
         GrowNetSparkModel one = new GrowNet(p).fit(train, validation);
         GrowNetSparkModel two = new GrowNet(p.withWorkers(2)).fit(train, validation);
         double[] a = one.model().flatParams();
@@ -204,7 +204,7 @@ class GrowNetRankingSparkTest {
     void rankingWithoutAQueryColumnIsRefused(SparkSession spark, @TempDir Path tmp) {
         Dataset<Row> train = data(spark, 4, 1, false).drop("qid");
         GrowNetParams p = new GrowNetParams("ranking", 4, 1, OptimizerConfig.of("adam", 0.01), null, 4, 1, 1, null, null, null, null, null,
-                0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid");
+                0, 1, 3L, null, null, null, tmp.toUri().toString(), "qid", null, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GrowNet(p).fit(train, null));
         assertTrue(e.getMessage().contains("qid"), e.getMessage());
     }

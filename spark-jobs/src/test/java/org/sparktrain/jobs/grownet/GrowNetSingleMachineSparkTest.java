@@ -29,12 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One engine worker equals a single-machine replay of the stage fit (same data, targets, optimizer, L2): with
  * ND4J's Adam, and with Schedule-Free AdamW at its defaults, where the learner GrowNet keeps must be the averaged
- * iterate x, not the training point y (so the configured optimizer reaches the stage fit, evaluation point included).
+ * iterate x, not the training point y (so the configured optimizer reaches the stage fit, evaluation point included);
+ * and with Prodigy, whose final step-size estimate d (what GrowNet carries to the next stage) must equal the replay's.
  */
 @ExtendWith(SharedSpark.class)
 class GrowNetSingleMachineSparkTest {
     @ParameterizedTest
-    @ValueSource(strings = {"adam", "schedule-free-adamw"})
+    @ValueSource(strings = {"adam", "schedule-free-adamw", "prodigy"})
     void oneWorkerStageFitEqualsSingleMachineReplay(String type, SparkSession spark, @TempDir Path tmp) {
         int n = 64;
         int d = 4;
@@ -44,8 +45,9 @@ class GrowNetSingleMachineSparkTest {
         OptimizerConfig optimizer = type.equals("adam") ? OptimizerConfig.of("adam", 0.01) : OptimizerConfig.defaults(type);
         Dataset<Row> train = GrowNetSparkTest.data(spark, n, 11, true);
         GrowNetParams p = new GrowNetParams("binary", h, 1, optimizer, l2, n, steps, 1, null, null, null, null, null,
-                0, 1, 9L, null, null, null, tmp.toUri().toString(), null);
-        GrowNetModel spark1 = new GrowNet(p).fit(train, null).model();
+                0, 1, 9L, null, null, null, tmp.toUri().toString(), null, null, null);
+        GrowNetSparkModel fitted = new GrowNet(p).fit(train, null);
+        GrowNetModel spark1 = fitted.model();
 
         // single machine: the same preparation (features as floats, standardised in double, stored as float)
         List<Row> rows = train.collectAsList();
@@ -110,6 +112,11 @@ class GrowNetSingleMachineSparkTest {
             max = Math.max(max, Math.abs(local[i] - engine[i]));
         }
         assertEquals(0.0, max, 1e-5, "largest parameter difference");
+        if (CarriedStepSize.applies(optimizer)) { // the estimate GrowNet carries to the next stage is the rule's final d
+            double carried = fitted.summary().get("stages").get(0).get("stageD").asDouble();
+            assertEquals(rule.scalars().get("d"), carried, 1e-6 * carried);
+            assertTrue(carried > optimizer.d0(), "d grew from d0: " + carried);
+        }
         assertEquals(c0, spark1.initialScore(), 1e-12);
     }
 }

@@ -31,6 +31,15 @@ class TrainGrowNetConfigTest {
         assertEquals("binary", mushroom.grownet().task());
         assertEquals(0.5, mushroom.grownet().correctiveFactor(), 1e-15);
         assertTrue(mushroom.grownet().secondOrder());
+        assertEquals("quantile", census.grownet().featureScaling());
+        assertTrue(census.grownet().carryStepSize());
+        TrainGrowNetConfig ltr = load("train-grownet-cranfield-ltr.yaml");
+        assertEquals("ranking", ltr.grownet().task());
+        assertTrue(ltr.data().retrieval());
+        assertEquals(75, ltr.data().testQueries());
+        assertEquals(30, ltr.data().validationQueries());
+        assertEquals(50, ltr.data().candidates());
+        assertEquals(20261127L, ltr.data().splitSeed());
         GrowNetParams ablation = mushroom.grownet().withAblation(false, false, false);
         assertFalse(ablation.secondOrder() || ablation.learnBoostRate() || ablation.correctiveStep());
     }
@@ -75,5 +84,15 @@ class TrainGrowNetConfigTest {
         ConfigException t = assertThrows(ConfigException.class,
                 () -> ConfigLoader.bind(task, TrainGrowNetConfig.class, "t.yaml"));
         assertTrue(t.getMessage().contains("task"), t.getMessage());
+        for (String[] c : new String[][]{
+                {"data: {format: retrieval, dataset: /d, train: /x}\ngrownet: {task: ranking}\n", "train"},
+                {"data: {format: retrieval, dataset: /d}\ngrownet: {task: regression}\n", "format"},
+                {"data: {train: /x, testQueries: 5}\n", "testQueries"},
+                {"data: {format: retrieval}\ngrownet: {task: ranking}\n", "dataset"},
+                {"data: {train: /x}\ngrownet: {featureScaling: log}\n", "featureScaling"}}) {
+            ConfigException x = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.bind(ConfigLoader.parse(c[0], "t.yaml"), TrainGrowNetConfig.class, "t.yaml"));
+            assertTrue(x.getMessage().contains(c[1]), c[1] + ": " + x.getMessage());
+        }
     }
 }
