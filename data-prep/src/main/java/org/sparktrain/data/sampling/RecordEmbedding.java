@@ -54,6 +54,39 @@ public final class RecordEmbedding {
         return normalized.drop(EMBEDDING).withColumnRenamed(unit, EMBEDDING);
     }
 
+    /**
+     * Replaces {@value #EMBEDDING} by [e_x, s·onehot(label_x)] with s = {@code separation} · max_x ‖e_x‖ (one
+     * aggregation): two records of different classes are then at least √2·s apart while any two of the same class
+     * are at most 2·max‖e‖ apart, so k-means (k >= the class count) forms single-class clusters, and the distance
+     * between two records of the same class is unchanged. A label that is not a class index 0..numClasses-1 fails
+     * naming the record.
+     */
+    public static Dataset<Row> withLabelBlock(Dataset<Row> embedded, int numClasses, double separation) {
+        int embeddingField = embedded.schema().fieldIndex(EMBEDDING);
+        int labelField = embedded.schema().fieldIndex(PreparedDataset.LABEL);
+        int idField = embedded.schema().fieldIndex(PreparedDataset.ID);
+        double maxNorm = embedded.javaRDD().map(r -> Vectors.norm((org.apache.spark.ml.linalg.Vector)
+                r.get(embeddingField), 2.0)).fold(0.0, Math::max);
+        double scale = separation * (maxNorm > 0 ? maxNorm : 1.0);
+        JavaRDD<Row> rows = embedded.javaRDD().map(r -> {
+            double label = ((Number) r.get(labelField)).doubleValue();
+            int c = (int) label;
+            if (c != label || c < 0 || c >= numClasses) {
+                throw new BadInputException("record " + r.get(idField) + ": label " + label + " is not a class index "
+                        + "0.." + (numClasses - 1) + " (selection.labelAware needs class labels)");
+            }
+            double[] e = ((org.apache.spark.ml.linalg.Vector) r.get(embeddingField)).toArray();
+            double[] v = java.util.Arrays.copyOf(e, e.length + numClasses);
+            v[e.length + c] = scale;
+            Object[] values = new Object[r.length()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = j == embeddingField ? Vectors.dense(v) : r.get(j);
+            }
+            return RowFactory.create(values);
+        });
+        return embedded.sparkSession().createDataFrame(rows, embedded.schema());
+    }
+
     private static Dataset<Row> pca(Dataset<Row> records, int featureSize, int dimensions) {
         if (dimensions > featureSize) {
             throw new IllegalArgumentException("pcaDimensions: " + dimensions + " is more than the " + featureSize

@@ -21,10 +21,26 @@ import java.util.List;
  *                      the spec's pitfalls); default true
  * @param seed          seed of k-means and of the draws; default 1
  * @param maxIterations k-means iterations; default 20
+ * @param labelAware    append {@value #LABEL_SEPARATION}·(largest embedding norm)·onehot(label) to every embedding
+ *                      before k-means, so that no cluster mixes classes: a classifier's loss depends on the label,
+ *                      so the spec's Hölder assumption |ℓ(x) − ℓ(y)| ≤ λ‖e_x − e_y‖^z can only hold between
+ *                      records of the same class. Classification datasets only; needs k >= the class count;
+ *                      default false (the spec's procedure as written)
+ * @param lambdaQuantile when set (in (0, 1]), λ is not taken from {@code lambda} but calibrated on
+ *                      {@code calibrationSize} uniformly drawn records x (needs a model): λ = the q-quantile of
+ *                      (ℓ(x) − ℓ̂(x)) / ‖e_x − e_A(x)‖^z over the calibration records with positive distance
+ *                      (0 when all are <= 0), the smallest λ for which ℓ̂ + λ·dist^z upper-bounds the loss of a
+ *                      fraction q of them. q = 1 is the empirical Hölder constant; it is dominated by records very
+ *                      close to their representative, so q < 1 is usually better. Default unset
+ * @param calibrationSize records drawn (uniformly, without replacement, seeded) to calibrate λ; default 1000
+ * @param uniformMix    α in [0, 1): sample from the mixture p(x) = (1 − α)·v(x)/Σv + α/n (defensive importance
+ *                      sampling, Hesterberg 1995: every weight 1/(m·p) is then at most n/(α·m), and the estimator's
+ *                      second moment at most 1/α times that of uniform sampling); default 0 (the spec's p)
  */
 public record SelectionSettings(String method, Integer k, Long m, Double fraction, Double lambda, Double z,
                                String embedding, Integer pcaDimensions, Boolean normalize, Long seed,
-                               Integer maxIterations) implements Serializable {
+                               Integer maxIterations, Boolean labelAware, Double lambdaQuantile,
+                               Integer calibrationSize, Double uniformMix) implements Serializable {
     public static final String SENSITIVITY = "sensitivity";
     public static final String UNIFORM = "uniform";
     public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM);
@@ -34,6 +50,8 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
     public static final List<String> EMBEDDINGS = List.of(RAW, PCA, MODEL);
     /** Cluster count used when {@code k} is not set (capped at n). */
     public static final int DEFAULT_K = 100;
+    /** Label block scale of {@code labelAware}, in units of the largest embedding norm. */
+    public static final double LABEL_SEPARATION = 10.0;
 
     public SelectionSettings {
         method = method == null ? SENSITIVITY : method;
@@ -56,11 +74,19 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
         seed = seed == null ? 1L : seed;
         maxIterations = maxIterations == null ? 20 : maxIterations;
         require(maxIterations >= 1, "maxIterations: must be at least 1, got " + maxIterations);
+        labelAware = labelAware != null && labelAware;
+        require(lambdaQuantile == null || (lambdaQuantile > 0 && lambdaQuantile <= 1),
+                "lambdaQuantile: must be in (0, 1], got " + lambdaQuantile);
+        calibrationSize = calibrationSize == null ? 1000 : calibrationSize;
+        require(calibrationSize >= 1, "calibrationSize: must be at least 1, got " + calibrationSize);
+        uniformMix = uniformMix == null ? 0.0 : uniformMix;
+        require(uniformMix >= 0 && uniformMix < 1, "uniformMix: must be in [0, 1), got " + uniformMix);
     }
 
     /** Sensitivity sampling of m draws with the defaults for everything else. */
     public static SelectionSettings sensitivity(int k, long m, double lambda, String embedding, long seed) {
-        return new SelectionSettings(SENSITIVITY, k, m, null, lambda, null, embedding, null, null, seed, null);
+        return new SelectionSettings(SENSITIVITY, k, m, null, lambda, null, embedding, null, null, seed, null, null,
+                null, null, null);
     }
 
     /** The number of draws for a population of {@code n} records. */
@@ -92,12 +118,12 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
 
     public SelectionSettings withSeed(long newSeed) {
         return new SelectionSettings(method, k, m, fraction, lambda, z, embedding, pcaDimensions, normalize, newSeed,
-                maxIterations);
+                maxIterations, labelAware, lambdaQuantile, calibrationSize, uniformMix);
     }
 
     public SelectionSettings withMethod(String newMethod) {
         return new SelectionSettings(newMethod, k, m, fraction, lambda, z, embedding, pcaDimensions, normalize, seed,
-                maxIterations);
+                maxIterations, labelAware, lambdaQuantile, calibrationSize, uniformMix);
     }
 
     private static void require(boolean ok, String message) {

@@ -104,7 +104,8 @@ public final class SensitivitySampling {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("selection." + e.getMessage() + " in " + source + "/train", e);
             }
-            scores = SensitivityScores.compute(records, k, s, embedding, manifest.featureSize(), model);
+            scores = SensitivityScores.compute(records, k, s, embedding, manifest.featureSize(),
+                    manifest.isRegression() ? 0 : manifest.numClasses(), model);
         }
         try {
             InverseCdfSampler.PartitionMass masses = InverseCdfSampler.masses(scores.scored());
@@ -159,7 +160,7 @@ public final class SensitivitySampling {
             copyOtherSplits(manifest, source, root, fs, conf, splits);
 
             SelectionResult result = new SelectionResult(s.method(), source, model == null ? null : model.description(),
-                    scores.embedding(), n, m, rows, k, s.lambda(), s.z(), s.seed(), total, scores.kmeansCost(),
+                    scores.embedding(), n, m, rows, k, scores.lambda(), s.z(), s.seed(), total, scores.kmeansCost(),
                     stats.getDouble(2), stats.getDouble(3), stats.getDouble(4), (System.nanoTime() - start) / 1e9,
                     scores.clusters());
             Map<String, String> props = new LinkedHashMap<>(manifest.properties());
@@ -199,6 +200,12 @@ public final class SensitivitySampling {
         p.put("selection.k", Integer.toString(r.k()));
         p.put("selection.m", Long.toString(r.m()));
         p.put("selection.lambda", Double.toString(r.lambda()));
+        if (s.lambdaQuantile() != null) {
+            p.put("selection.lambdaQuantile", Double.toString(s.lambdaQuantile()));
+            p.put("selection.calibrationSize", Integer.toString(s.calibrationSize()));
+        }
+        p.put("selection.labelAware", Boolean.toString(s.labelAware()));
+        p.put("selection.uniformMix", Double.toString(s.uniformMix()));
         p.put("selection.z", Double.toString(r.z()));
         p.put("selection.seed", Long.toString(r.seed()));
         p.put(POPULATION_SIZE, Long.toString(r.populationSize()));

@@ -31,6 +31,10 @@ import static org.apache.spark.sql.functions.col;
  * L_j      = ℓ(model, rep_j)                            k loss evaluations on the driver; 0 without a model
  * v(x)     = L_A(x) + λ·‖e_x − e_rep_A(x)‖^z
  * </pre>
+ * Options beyond the spec's procedure (each off by default, see {@link SelectionSettings}): {@code labelAware}
+ * appends a scaled one-hot label block to e_x so that clusters never mix classes; {@code lambdaQuantile} calibrates
+ * λ on a uniform sample so that L_A(x) + λ·dist^z upper-bounds ℓ(x) on a fraction q of it; {@code uniformMix} α
+ * replaces v by (1 − α)·v + α·Z/n (Z = Σ v), i.e. p = (1 − α)·v/Z + α/n.
  * Without a model ℓ̂ ≡ 0 and v is pure D^z (distance-to-representative) sampling, the degenerate case named in the
  * spec's pitfalls; the representatives themselves then have mass 0. For {@link SelectionSettings#UNIFORM} every
  * record has mass 1. The result is an id-sorted, persisted RDD (unpersist it when done).
@@ -38,10 +42,11 @@ import static org.apache.spark.sql.functions.col;
  * @param scored     one {@link ScoredRecord} per record, sorted by id
  * @param clusters   per cluster: size, representative, its loss and the cluster's mass (empty for uniform)
  * @param kmeansCost Spark's k-means training cost Σ_x ‖e_x − C_A(x)‖² (0 for uniform)
- * @param embedding  the embedding used ({@code none} for uniform)
+ * @param embedding  the embedding used ({@code none} for uniform; with a {@code +label} suffix when label-aware)
+ * @param lambda     the λ used (the configured one, or the calibrated one; 0 for uniform)
  */
 public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummary> clusters, double kmeansCost,
-                                String embedding) {
+                                String embedding, double lambda) {
 
     /** Uniform scores: every record of {@code records} has mass 1. */
     public static SensitivityScores uniform(Dataset<Row> records) {
@@ -49,20 +54,37 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
         JavaRDD<ScoredRecord> scored = records.select(PreparedDataset.ID).javaRDD()
                 .map(r -> new ScoredRecord(r.getLong(0), -1, 0, 1.0))
                 .sortBy(ScoredRecord::id, true, parts).persist(StorageLevel.MEMORY_AND_DISK());
-        return new SensitivityScores(scored, List.of(), 0, "none");
+        return new SensitivityScores(scored, List.of(), 0, "none", 0);
     }
 
     /**
      * Sensitivity scores of {@code records} (id, features, label) in {@code k} clusters.
      *
-     * @param model the trained model for ℓ (and for the {@code model} embedding), or null
+     * @param numClasses the dataset's class count (for {@code labelAware}; 0 for regression)
+     * @param model      the trained model for ℓ (and for the {@code model} embedding), or null
      */
     public static SensitivityScores compute(Dataset<Row> records, int k, SelectionSettings s, String embedding,
-                                            int featureSize, SelectionModel model) {
+                                            int featureSize, int numClasses, SelectionModel model) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(records.sparkSession().sparkContext());
-        Dataset<Row> embedded = RecordEmbedding.embed(records.select(PreparedDataset.ID, PreparedDataset.FEATURES,
-                        PreparedDataset.LABEL), embedding, featureSize, s.pcaDimensions(), s.normalize(), model)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        if (s.labelAware() && numClasses < 1) {
+            throw new BadInputException("selection.labelAware: needs a classification dataset (this one has no "
+                    + "classes)");
+        }
+        if (s.labelAware() && k < numClasses) {
+            throw new BadInputException("selection.labelAware: k = " + k + " clusters cannot separate the "
+                    + numClasses + " classes (k must be >= the class count)");
+        }
+        if (s.lambdaQuantile() != null && model == null) {
+            throw new BadInputException("selection.lambdaQuantile: calibrating λ needs a model (set model to a run "
+                    + "directory) or a fixed selection.lambda");
+        }
+        Dataset<Row> e = RecordEmbedding.embed(records.select(PreparedDataset.ID, PreparedDataset.FEATURES,
+                PreparedDataset.LABEL), embedding, featureSize, s.pcaDimensions(), s.normalize(), model);
+        if (s.labelAware()) {
+            e = RecordEmbedding.withLabelBlock(e, numClasses, SelectionSettings.LABEL_SEPARATION);
+            embedding = embedding + "+label";
+        }
+        Dataset<Row> embedded = e.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             KMeansModel kmeans = new KMeans().setK(k).setSeed(s.seed()).setMaxIter(s.maxIterations())
                     .setFeaturesCol(RecordEmbedding.EMBEDDING).setPredictionCol(SensitivitySampling.CLUSTER)
@@ -100,8 +122,9 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
                 repLoss[j] = losses[i];
             }
 
-            double lambda = s.lambda();
             double z = s.z();
+            double lambda = s.lambdaQuantile() == null ? s.lambda()
+                    : calibratedLambda(assigned, repEmbedding, repLoss, s, model);
             Broadcast<double[][]> repB = jsc.broadcast(repEmbedding);
             Broadcast<double[]> lossB = jsc.broadcast(repLoss);
             int parts = Math.max(1, records.rdd().getNumPartitions());
@@ -112,6 +135,9 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
                 double dz = z == 2.0 ? sq : Math.pow(Math.sqrt(sq), z);
                 return new ScoredRecord(r.getLong(0), j, Math.sqrt(sq), lossB.value()[j] + lambda * dz);
             }).sortBy(ScoredRecord::id, true, parts).persist(StorageLevel.MEMORY_AND_DISK());
+            if (s.uniformMix() > 0) {
+                scored = mixWithUniform(scored, s.uniformMix());
+            }
 
             Map<Integer, Tuple2<Long, Double>> perCluster = scored.mapToPair(r -> new Tuple2<>(r.cluster(),
                     new Tuple2<>(1L, r.mass()))).reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
@@ -123,18 +149,70 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
                     clusters.add(new ClusterSummary(j, t._1(), repId[j], repLoss[j], t._2()));
                 }
             }
-            return new SensitivityScores(scored, List.copyOf(clusters), cost, embedding);
+            return new SensitivityScores(scored, List.copyOf(clusters), cost, embedding, lambda);
         } finally {
             embedded.unpersist();
         }
     }
 
+    /**
+     * λ calibrated on {@code s.calibrationSize()} records drawn uniformly without replacement (Spark's seeded
+     * {@code takeSample}; only those records reach the driver): the q-quantile (the ⌈q·N⌉-th smallest) of
+     * r(x) = (ℓ(x) − L_A(x)) / ‖e_x − e_rep_A(x)‖^z over the N calibration records with positive distance, floored at
+     * 0. Then L_A(x) + λ·dist^z >= ℓ(x) holds for at least a fraction q of them.
+     */
+    static double calibratedLambda(Dataset<Row> assigned, double[][] repEmbedding, double[] repLoss,
+                                   SelectionSettings s, SelectionModel model) {
+        List<Row> sample = assigned.select(PreparedDataset.ID, SensitivitySampling.CLUSTER, RecordEmbedding.EMBEDDING,
+                PreparedDataset.FEATURES, PreparedDataset.LABEL).javaRDD()
+                .takeSample(false, s.calibrationSize(), s.seed());
+        double[] loss = losses(sample, model);
+        double[] ratios = new double[sample.size()];
+        int count = 0;
+        for (int i = 0; i < sample.size(); i++) {
+            Row r = sample.get(i);
+            int j = r.getInt(1);
+            double d = Math.sqrt(squaredDistance(((Vector) r.get(2)).toArray(), repEmbedding[j]));
+            if (d > 0) {
+                ratios[count++] = (loss[i] - repLoss[j]) / Math.pow(d, s.z());
+            }
+        }
+        return quantileLambda(java.util.Arrays.copyOf(ratios, count), s.lambdaQuantile());
+    }
+
+    /** The ⌈q·N⌉-th smallest of the N ratios, floored at 0; 0 when there are none. */
+    static double quantileLambda(double[] ratios, double q) {
+        if (ratios.length == 0) {
+            return 0;
+        }
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return Math.max(0, sorted[Math.max(0, Math.min(sorted.length - 1, index))]);
+    }
+
+    /** v → (1 − α)·v + α·Z/n, so that p = (1 − α)·v/Z + α/n; the total stays Z. */
+    private static JavaRDD<ScoredRecord> mixWithUniform(JavaRDD<ScoredRecord> scored, double alpha) {
+        double total = scored.map(ScoredRecord::mass).reduce(Double::sum);
+        long n = scored.count();
+        double floor = alpha * total / n;
+        JavaRDD<ScoredRecord> mixed = scored.map(r -> new ScoredRecord(r.id(), r.cluster(), r.distance(),
+                (1 - alpha) * r.mass() + floor)).persist(StorageLevel.MEMORY_AND_DISK());
+        mixed.count();
+        scored.unpersist(false);
+        return mixed;
+    }
+
     /** ℓ at the representatives (rows: id, cluster, embedding, features, label), 0 each without a model. */
     private static double[] representativeLosses(List<Row> reps, SelectionModel model) {
-        double[] losses = new double[reps.size()];
         if (model == null) {
-            return losses;
+            return new double[reps.size()];
         }
+        return losses(reps, model);
+    }
+
+    /** The model's loss at rows (id, cluster, embedding, features, label), each checked finite and >= 0. */
+    private static double[] losses(List<Row> reps, SelectionModel model) {
         float[][] x = new float[reps.size()][];
         double[] y = new double[reps.size()];
         for (int i = 0; i < x.length; i++) {
@@ -148,7 +226,7 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
         }
         for (int i = 0; i < l.length; i++) {
             if (!(l[i] >= 0) || Double.isInfinite(l[i])) {
-                throw new BadInputException("representative record " + reps.get(i).getLong(0) + ": "
+                throw new BadInputException("record " + reps.get(i).getLong(0) + ": "
                         + model.description() + " gives loss " + l[i] + " (must be finite and >= 0)");
             }
         }

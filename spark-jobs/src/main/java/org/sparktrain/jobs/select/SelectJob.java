@@ -6,6 +6,7 @@ import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.data.sampling.SelectionResult;
+import org.sparktrain.data.sampling.SelectionSettings;
 import org.sparktrain.data.sampling.SensitivitySampling;
 import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
@@ -52,6 +53,11 @@ public final class SelectJob implements Job<SelectConfig> {
             cfg.selection().embeddingFor(cfg.model() != null);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("selection." + e.getMessage(), e);
+        }
+        if (cfg.selection().lambdaQuantile() != null && cfg.model() == null
+                && !SelectionSettings.UNIFORM.equals(cfg.selection().method())) {
+            throw new BadInputException("selection.lambdaQuantile: calibrating λ needs a model (set model to a run "
+                    + "directory) or a fixed selection.lambda");
         }
         long n = manifest.split(PreparedDataset.TRAIN).count();
         if (cfg.selection().k() != null && cfg.selection().k() > n) {
