@@ -2,7 +2,6 @@ package org.sparktrain.retrieval.encoder;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparktrain.losses.RowNormalized;
 
 import java.util.List;
 
@@ -19,8 +18,8 @@ import java.util.List;
  * </pre>
  * Initialisation a = 1, W = 0, c = 0 makes the untrained encoder the plain mean of MiniLM's token embeddings; the
  * per-token weights then learn a term weighting (like IDF, but from the relevance signal) and W a re-mixing of the
- * embedding space. Backward (hand-written; ND4J double matrix products for the linear layer, the row-normalisation
- * backward of the losses module's {@link RowNormalized}, the pooling gather/scatter in plain Java):
+ * embedding space. Backward (hand-written; the linear layer and normalisation are a {@link ResidualHead}: ND4J double
+ * matrix products and the losses module's {@code RowNormalized}; the pooling gather/scatter in plain Java):
  * <pre>
  *   dZ = RowNormalized.backward(dE);  dc = Σ_b dZ_b;  dW = dZᵀ H;  dH = dZ + dZ W;
  *   da_v = Σ_b Σ_{l: t_bl = v} (1/L_b) ⟨dH_b, E[v]⟩
@@ -34,11 +33,13 @@ public final class PooledEncoder {
     private final TokenEmbeddingTable table;
     private final int vocab;
     private final int dim;
+    private final ResidualHead head;
 
     public PooledEncoder(TokenEmbeddingTable table) {
         this.table = table;
         this.vocab = table.vocabSize();
         this.dim = table.dim();
+        this.head = new ResidualHead(dim, vocab);
     }
 
     public int dim() {
@@ -95,18 +96,16 @@ public final class PooledEncoder {
     /** Forward state of one batch, kept for {@link #backward}. */
     public static final class Forward {
         private final int[][] ids;
-        private final INDArray pooled;       // H, B x d
-        private final RowNormalized unit;    // e = z/‖z‖
+        private final ResidualHead.Forward head;   // z = h + W h + c, e = z/‖z‖
 
-        private Forward(int[][] ids, INDArray pooled, RowNormalized unit) {
+        private Forward(int[][] ids, ResidualHead.Forward head) {
             this.ids = ids;
-            this.pooled = pooled;
-            this.unit = unit;
+            this.head = head;
         }
 
         /** The unit embeddings (B x d, double). */
         public INDArray embeddings() {
-            return unit.vectors();
+            return head.embeddings();
         }
     }
 
@@ -143,29 +142,14 @@ public final class PooledEncoder {
             }
         }
         INDArray hm = Nd4j.create(h, new long[]{b, dim}, 'c');
-        INDArray z = hm.add(hm.mmul(weight(params).transpose())).addiRowVector(bias(params));
-        return new Forward(ids, hm, RowNormalized.of("pooled encoder output", z));
+        return new Forward(ids, head.forward(params, hm));
     }
 
     /**
      * Adds the gradient of a scalar loss w.r.t. the parameters to {@code gradient}, given ∂loss/∂e (B x d).
      */
     public void backward(double[] params, Forward f, INDArray dEmbeddings, double[] gradient) {
-        INDArray dZ = f.unit.backward(dEmbeddings);                         // B x d
-        INDArray w = weight(params);
-        INDArray dW = dZ.transpose().mmul(f.pooled);                       // d x d
-        INDArray dc = dZ.sum(0);                                            // d
-        INDArray dH = dZ.add(dZ.mmul(w));                                   // B x d
-        double[] dw = dW.dup('c').data().asDouble();
-        double[] dcv = dc.data().asDouble();
-        int wOff = vocab;
-        int cOff = vocab + dim * dim;
-        for (int i = 0; i < dw.length; i++) {
-            gradient[wOff + i] += dw[i];
-        }
-        for (int k = 0; k < dim; k++) {
-            gradient[cOff + k] += dcv[k];
-        }
+        INDArray dH = head.backward(params, f.head, dEmbeddings, gradient);       // adds dW, dc
         double[] dh = dH.dup('c').data().asDouble();
         float[] e = table.rows();
         for (int s = 0; s < f.ids.length; s++) {
@@ -191,15 +175,5 @@ public final class PooledEncoder {
             out[s] = emb.getRow(s).toFloatVector();
         }
         return out;
-    }
-
-    private INDArray weight(double[] params) {
-        double[] w = java.util.Arrays.copyOfRange(params, vocab, vocab + dim * dim);
-        return Nd4j.create(w, new long[]{dim, dim}, 'c');
-    }
-
-    private INDArray bias(double[] params) {
-        int off = vocab + dim * dim;
-        return Nd4j.create(java.util.Arrays.copyOfRange(params, off, off + dim), new long[]{1, dim}, 'c');
     }
 }

@@ -73,17 +73,7 @@ public final class Bm25TripleMiner {
             if (pool.isEmpty()) {
                 continue;
             }
-            for (String p : positives) {
-                int take = Math.min(negativesPerPositive, pool.size());
-                List<String> shuffled = new ArrayList<>(pool);
-                for (int i = 0; i < take; i++) {   // partial Fisher-Yates: the first `take` entries are the draw
-                    int j = i + rng.nextInt(shuffled.size() - i);
-                    String t = shuffled.get(i);
-                    shuffled.set(i, shuffled.get(j));
-                    shuffled.set(j, t);
-                    out.add(new TrainingTriple(q, p, shuffled.get(i)));
-                }
-            }
+            TripleSampler.sample(q, positives, pool, negativesPerPositive, rng, out);
         }
         return out;
     }

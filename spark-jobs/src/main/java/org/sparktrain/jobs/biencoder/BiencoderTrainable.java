@@ -15,14 +15,15 @@ import org.sparktrain.retrieval.encoder.PooledEncoder;
 import java.util.function.Function;
 
 /**
- * A bi-encoder step for the engine: one shared {@link PooledEncoder} embeds the local triples' queries, positives
- * and negatives; the embeddings of all workers are gathered (cross-worker negatives); the loss (relevance margin or
+ * A bi-encoder step for the engine: one shared encoder ({@link ColumnEncoder}: the {@code pooled}
+ * {@link PooledEncoder} on token ids, or the {@code minilm-head} on frozen MiniLM embeddings) embeds the local
+ * triples' queries, positives and negatives; the embeddings of all workers are gathered (cross-worker negatives); the loss (relevance margin or
  * InfoNCE, {@link BiencoderLossConfig}) gives this worker's rows of the global loss and their gradients; the
  * gradients w.r.t. the gathered documents are summed over workers (the backward of the gather) and each worker
  * back-propagates the rows of its own texts through its encoder replica.
  *
- * <p><b>Columns</b>: {@value #QUERY} (Tq), {@value #POSITIVE} and {@value #NEGATIVE} (Td each): WordPiece ids as
- * floats, [CLS] ... [SEP] then padding with {@code padId} (the first pad ends the sequence).
+ * <p><b>Columns</b>: {@value #QUERY}, {@value #POSITIVE} and {@value #NEGATIVE}, in the encoder's format
+ * (pooled: WordPiece ids as floats, [CLS] ... [SEP] then [PAD]; minilm-head: the d floats of the base embedding).
  *
  * <p><b>Scaling</b>: the losses return worker shares of the global batch-mean loss L over G triples. The engine
  * divides summed losses and gradients by the summed weight, so a worker reports loss sum G·share, weight b (its
@@ -36,16 +37,18 @@ final class BiencoderTrainable implements Trainable {
     static final String POSITIVE = "positive";
     static final String NEGATIVE = "negative";
 
-    private final PooledEncoder encoder;
+    private final ColumnEncoder encoder;
     private final Function<WorkerTriples, WorkerGradients> loss;
-    private final int padId;
     private final INDArray params;
     private final INDArray gradient;
 
     BiencoderTrainable(PooledEncoder encoder, BiencoderLossConfig loss, int padId) {
+        this(new PooledColumnEncoder(encoder, padId), loss);
+    }
+
+    BiencoderTrainable(ColumnEncoder encoder, BiencoderLossConfig loss) {
         this.encoder = encoder;
         this.loss = loss.build();
-        this.padId = padId;
         float[] init = encoder.initialParams();
         this.params = Nd4j.create(init, new long[]{1, init.length}, 'c');
         this.gradient = Nd4j.zeros(DataType.FLOAT, 1, init.length);
@@ -68,16 +71,16 @@ final class BiencoderTrainable implements Trainable {
 
     @Override
     public TensorLayout layout() {
-        return new TensorLayout(PooledEncoder.tensorNames(), encoder.tensorOffsets(), encoder.tensorLengths());
+        return encoder.layout();
     }
 
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
         int b = batch.size();
         double[] theta = params.toDoubleVector();
-        PooledEncoder.Forward q = encoder.forward(theta, sequences(batch, QUERY));
-        PooledEncoder.Forward p = encoder.forward(theta, sequences(batch, POSITIVE));
-        PooledEncoder.Forward n = encoder.forward(theta, sequences(batch, NEGATIVE));
+        ColumnEncoder.Pass q = encoder.encode(theta, batch, QUERY);
+        ColumnEncoder.Pass p = encoder.encode(theta, batch, POSITIVE);
+        ColumnEncoder.Pass n = encoder.encode(theta, batch, NEGATIVE);
 
         EmbeddingExchange exchange = new EmbeddingExchange(context.collective(), context.worker(), context.step());
         EmbeddingExchange.Gathered all = exchange.gather(q.embeddings(), p.embeddings(), n.embeddings());
@@ -92,12 +95,12 @@ final class BiencoderTrainable implements Trainable {
             dQ = dQ.add(LossInputs.rows(summed[0], offset, b));
         }
         double[] grad = new double[Math.toIntExact(numParams())];
-        encoder.backward(theta, q, dQ.mul(g), grad);
+        q.backward(dQ.mul(g), grad);
         if (summed[1] != null) {
-            encoder.backward(theta, p, LossInputs.rows(summed[1], offset, b).muli(g), grad);
+            p.backward(LossInputs.rows(summed[1], offset, b).muli(g), grad);
         }
         if (summed[2] != null) {
-            encoder.backward(theta, n, LossInputs.rows(summed[2], offset, b).muli(g), grad);
+            n.backward(LossInputs.rows(summed[2], offset, b).muli(g), grad);
         }
         float[] f = new float[grad.length];
         for (int i = 0; i < grad.length; i++) {
@@ -105,27 +108,5 @@ final class BiencoderTrainable implements Trainable {
         }
         gradient.assign(Nd4j.create(f, new long[]{1, f.length}, 'c'));
         return new StepResult(share.value() * g, b);
-    }
-
-    /** The token id sequences of a column: ids up to the first pad. */
-    private int[][] sequences(Batch batch, String column) {
-        float[] rows = batch.rows(column);
-        int width = batch.shard().width(column);
-        int[][] out = new int[batch.size()][];
-        for (int r = 0; r < out.length; r++) {
-            int len = 0;
-            while (len < width && rows[r * width + len] != padId) {
-                len++;
-            }
-            if (len == 0) {
-                throw new IllegalArgumentException("record " + batch.id(r) + ": column " + column + " has no tokens");
-            }
-            int[] ids = new int[len];
-            for (int k = 0; k < len; k++) {
-                ids[k] = (int) rows[r * width + k];
-            }
-            out[r] = ids;
-        }
-        return out;
     }
 }

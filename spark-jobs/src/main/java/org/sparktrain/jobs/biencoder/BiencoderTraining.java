@@ -100,13 +100,8 @@ public final class BiencoderTraining {
      */
     public static Dataset<Row> frame(SparkSession spark, Collection c, List<TrainingTriple> triples,
                                      WordPieceTokenizer tokenizer, BiencoderDataConfig d, int batchSize, long seed) {
-        List<TrainingTriple> order = new ArrayList<>(triples);
-        Collections.shuffle(order, new Random(seed));
-        int n = order.size() - order.size() % batchSize;
-        if (n == 0) {
-            throw new BadInputException("only " + triples.size() + " training triples, fewer than one batch of "
-                    + batchSize);
-        }
+        List<TrainingTriple> order = shuffledWholeBatches(triples, batchSize, seed);
+        int n = order.size();
         Map<String, List<Float>> queryIds = new HashMap<>();
         Map<String, List<Float>> docIds = new HashMap<>();
         List<Row> rows = new ArrayList<>(n);
@@ -117,12 +112,65 @@ public final class BiencoderTraining {
                     docIds.computeIfAbsent(t.positiveId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength())),
                     docIds.computeIfAbsent(t.negativeId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength()))));
         }
-        StructType schema = new StructType(new StructField[]{
+        return spark.createDataFrame(rows, frameSchema());
+    }
+
+    /**
+     * The training frame of the {@code minilm-head} encoder: the same triple order as {@link #frame} (shuffled with
+     * {@code Random(seed)}, cut to whole batches), but the columns hold each text's frozen base embedding.
+     *
+     * @param queryEmbeddings    query id to its base embedding (d floats)
+     * @param documentEmbeddings document id to its base embedding (d floats)
+     */
+    public static Dataset<Row> embeddingFrame(SparkSession spark, List<TrainingTriple> triples,
+                                              Map<String, float[]> queryEmbeddings,
+                                              Map<String, float[]> documentEmbeddings, int batchSize, long seed) {
+        List<TrainingTriple> order = shuffledWholeBatches(triples, batchSize, seed);
+        List<Row> rows = new ArrayList<>(order.size());
+        for (int k = 0; k < order.size(); k++) {
+            TrainingTriple t = order.get(k);
+            rows.add(RowFactory.create((long) k, floats(queryEmbeddings, t.queryId(), "query"),
+                    floats(documentEmbeddings, t.positiveId(), "document"),
+                    floats(documentEmbeddings, t.negativeId(), "document")));
+        }
+        return spark.createDataFrame(rows, frameSchema());
+    }
+
+    /** The engine columns of {@link #embeddingFrame}: d floats each. */
+    public static List<ColumnSpec> embeddingColumns(int dim) {
+        return List.of(ColumnSpec.of(BiencoderTrainable.QUERY, dim), ColumnSpec.of(BiencoderTrainable.POSITIVE, dim),
+                ColumnSpec.of(BiencoderTrainable.NEGATIVE, dim));
+    }
+
+    private static List<Float> floats(Map<String, float[]> embeddings, String id, String kind) {
+        float[] e = embeddings.get(id);
+        if (e == null) {
+            throw new BadInputException("no base embedding for " + kind + " " + id);
+        }
+        List<Float> out = new ArrayList<>(e.length);
+        for (float v : e) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static List<TrainingTriple> shuffledWholeBatches(List<TrainingTriple> triples, int batchSize, long seed) {
+        List<TrainingTriple> order = new ArrayList<>(triples);
+        Collections.shuffle(order, new Random(seed));
+        int n = order.size() - order.size() % batchSize;
+        if (n == 0) {
+            throw new BadInputException("only " + triples.size() + " training triples, fewer than one batch of "
+                    + batchSize);
+        }
+        return new ArrayList<>(order.subList(0, n));
+    }
+
+    private static StructType frameSchema() {
+        return new StructType(new StructField[]{
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField(BiencoderTrainable.QUERY, DataTypes.createArrayType(DataTypes.FloatType), false),
                 DataTypes.createStructField(BiencoderTrainable.POSITIVE, DataTypes.createArrayType(DataTypes.FloatType), false),
                 DataTypes.createStructField(BiencoderTrainable.NEGATIVE, DataTypes.createArrayType(DataTypes.FloatType), false)});
-        return spark.createDataFrame(rows, schema);
     }
 
     private static String text(Collection c, String docId) {
@@ -180,6 +228,14 @@ public final class BiencoderTraining {
         float[][] docs = encodeInBatches(encoder, docTexts, 64);
         float[][] queries = encodeInBatches(encoder, queryTexts, 64);
         ExactTopK.Result top = ExactTopK.search(Nd4j.createFromArray(queries), Nd4j.createFromArray(docs), k, 256);
+        return top.toRun(queryIds, docIds);
+    }
+
+    /** Exact top-k retrieval over precomputed unit embeddings (rows aligned with the id lists). */
+    public static Run retrieve(float[][] queryEmbeddings, List<String> queryIds, float[][] documentEmbeddings,
+                               List<String> docIds, int k) {
+        ExactTopK.Result top = ExactTopK.search(Nd4j.createFromArray(queryEmbeddings),
+                Nd4j.createFromArray(documentEmbeddings), k, 256);
         return top.toRun(queryIds, docIds);
     }
 

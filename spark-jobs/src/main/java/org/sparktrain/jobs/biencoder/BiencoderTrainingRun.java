@@ -49,6 +49,36 @@ public final class BiencoderTrainingRun {
         }
     }
 
+    /** Trained {@code minilm-head} parameters ([W | c], evaluation point of the optimizer) and the training time. */
+    public record HeadOutcome(double[] params, double trainSeconds, TrainingResult result) {
+    }
+
+    /**
+     * Trains a {@code minilm-head} bi-encoder ({@link HeadBiencoderFactory}) on an
+     * {@link BiencoderTraining#embeddingFrame} in a fresh run directory {@code workDir/name}, starting from W = 0,
+     * c = 0 (the frozen base encoder).
+     */
+    public static HeadOutcome trainHead(SparkSession spark, EngineConfig engine, OptimizerConfig optimizer,
+                                        String workDir, String name, BiencoderLossConfig loss, Dataset<Row> frame,
+                                        int dim) throws IOException {
+        Path runDir = new Path(workDir, name);
+        FileSystem fs = runDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.exists(runDir)) {
+            fs.delete(runDir, true);
+        }
+        HeadBiencoderFactory factory = new HeadBiencoderFactory(dim, loss);
+        TrainingSpec spec = new TrainingSpec(name, runDir.toString(), frame, "triples",
+                BiencoderTraining.embeddingColumns(dim), factory, null, false, new TrainingListener() {
+        }, new float[(int) ((long) dim * dim + dim)]);
+        TrainingResult result = new TrainingEngine(spark, engine, optimizer).train(spec);
+        float[] p = result.evalParams();
+        double[] params = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            params[i] = p[i];
+        }
+        return new HeadOutcome(params, result.trainSeconds(), result);
+    }
+
     /** A trained model and the engine's wall-clock seconds of training rounds (no evaluation). */
     public record Outcome(PooledTextEncoder model, double trainSeconds, TrainingResult result) {
     }
