@@ -117,6 +117,32 @@ class FeatureScalingTest {
         assertEquals("quantile", back.scaling().kind());
     }
 
+    @Test
+    void aFormatOneModelFileStillLoadsAsStandardised() throws Exception {
+        // "GRN1" layout written by hand: magic, task, d, H, mean[], scale[], c0, α, K = 0 learners
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x47524E31);
+        out.writeUTF("REGRESSION");
+        out.writeInt(2);
+        out.writeInt(3);
+        for (double[] a : new double[][]{{1, -2}, {0.5, 4}}) {
+            out.writeInt(a.length);
+            for (double v : a) {
+                out.writeDouble(v);
+            }
+        }
+        out.writeDouble(0.25);
+        out.writeDouble(1.0);
+        out.writeInt(0);
+        GrowNetModel m = GrowNetModel.read(new ByteArrayInputStream(bytes.toByteArray()), "old file");
+        assertEquals("standard", m.scaling().kind());
+        assertEquals(0.25, m.score(new float[]{3, 0}), 0); // no learners: F = c0
+        double[] x = m.standardize(new float[]{3, 0}, 1);
+        assertEquals(4.0, x[0], 0);   // (3 − 1) / 0.5
+        assertEquals(0.5, x[1], 0);   // (0 + 2) / 4
+    }
+
     private static double gaussian(SplittableRandom rng) {
         return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
     }

@@ -66,7 +66,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code grownet.hidden}, {@code grownet.batch}, {@code grownet.l2}, {@code grownet.patience},
  * {@code grownet.variants} (comma list of full, first-order, constant-alpha, no-corrective, standard-scaling;
  * {@code grownet.variants.census-house}, {@code .mushroom}, {@code .cranfield} override it per dataset),
- * {@code grownet.scaling} (feature scaling of census-house and mushroom: quantile, the default, or standard),
+ * {@code grownet.optimizer} (census-house and mushroom: an optimizer type at its defaults instead of Adam at
+ * {@code grownet.lr}), {@code grownet.scaling} (feature scaling of census-house and mushroom: quantile, the default, or standard),
  * {@code grownet.baselines} (false skips the XGBoost rankers, e.g. when the ablations run in a second invocation).
  */
 @ExtendWith(SharedSpark.class)
@@ -277,7 +278,9 @@ class GrowNetBench {
         System.out.println(xgb);
         int stages = Integer.getInteger("grownet.stages", defaultStages);
         GrowNetParams base = new GrowNetParams(task, Integer.getInteger("grownet.hidden", hidden), stages,
-                OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
+                System.getProperty("grownet.optimizer") != null
+                        ? OptimizerConfig.defaults(System.getProperty("grownet.optimizer"))
+                        : OptimizerConfig.of("adam", Double.parseDouble(System.getProperty("grownet.lr", "0.01"))),
                 Double.parseDouble(System.getProperty("grownet.l2", "0.0")), Integer.getInteger("grownet.batch", 256),
                 Integer.getInteger("grownet.epochsPerStage", epochs), 1, null, null, null, null, null,
                 Integer.getInteger("grownet.patience", patience), 2, 42L, null, null, null, null, null,

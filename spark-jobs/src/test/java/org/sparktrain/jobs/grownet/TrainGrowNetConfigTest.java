@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.sparktrain.config.ConfigException;
 import org.sparktrain.config.ConfigLoader;
+import org.sparktrain.engine.OptimizerConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ class TrainGrowNetConfigTest {
         assertEquals(0.5, mushroom.grownet().correctiveFactor(), 1e-15);
         assertTrue(mushroom.grownet().secondOrder());
         assertEquals("quantile", census.grownet().featureScaling());
+        assertEquals(OptimizerConfig.defaults("prodigy"), census.grownet().optimizer());
+        assertEquals(OptimizerConfig.defaults("prodigy"), GrowNetParams.defaults().optimizer()); // no key: prodigy
         assertTrue(census.grownet().carryStepSize());
         TrainGrowNetConfig ltr = load("train-grownet-cranfield-ltr.yaml");
         assertEquals("ranking", ltr.grownet().task());
