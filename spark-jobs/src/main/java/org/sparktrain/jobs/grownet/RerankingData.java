@@ -90,7 +90,10 @@ public record RerankingData(Map<String, List<QueryDocumentFeatures.Candidate>> c
         return of(titles, bodies, queries, Qrels.of(judged), seed, testQueries, validationQueries, depth);
     }
 
-    /** Rows (features: array&lt;float&gt;, label: double graded relevance, qid, doc) of the queries' candidates. */
+    /**
+     * Rows (features: array&lt;float&gt;, label: double graded relevance, qid, doc) of the queries' candidates, cached
+     * (the caller unpersists).
+     */
     public Dataset<Row> frame(SparkSession spark, List<String> queries) {
         List<Row> rows = new ArrayList<>();
         for (String q : queries) {
@@ -107,7 +110,9 @@ public record RerankingData(Map<String, List<QueryDocumentFeatures.Candidate>> c
                 .add("label", DataTypes.DoubleType, false)
                 .add(QUERY, DataTypes.StringType, false)
                 .add(DOC, DataTypes.StringType, false);
-        return spark.createDataFrame(rows, schema).repartition(2).cache();
+        // spread over the cluster's default parallelism (at least 2 partitions); cached: GrowNet reads it every stage
+        return spark.createDataFrame(rows, schema)
+                .repartition(Math.max(2, spark.sparkContext().defaultParallelism())).cache();
     }
 
     /**

@@ -105,14 +105,23 @@ public final class TrainGrowNetJob implements Job<TrainGrowNetConfig> {
             p = p.withQueryCol(RerankingData.QUERY);
         }
         GrowNet grownet = new GrowNet(p);
-        GrowNetSparkModel model = grownet.fit(data.frame(spark, data.train()), data.frame(spark, data.validation()));
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        model.save(run.modelDir(), conf);
+        Dataset<Row> train = data.frame(spark, data.train());
+        Dataset<Row> validation = data.frame(spark, data.validation());
+        Dataset<Row> testRows = data.frame(spark, data.test());
+        GrowNetSparkModel model;
         Map<String, Map<String, Double>> scores = new HashMap<>();
-        for (Row r : model.transform(data.frame(spark, data.test()))
-                .select(RerankingData.QUERY, RerankingData.DOC, p.predictionCol()).collectAsList()) {
-            scores.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(1), r.getDouble(2));
+        try {
+            model = grownet.fit(train, validation);
+            for (Row r : model.transform(testRows).select(RerankingData.QUERY, RerankingData.DOC, p.predictionCol())
+                    .collectAsList()) {
+                scores.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(1), r.getDouble(2));
+            }
+        } finally {
+            train.unpersist(false);
+            validation.unpersist(false);
+            testRows.unpersist(false);
         }
+        model.save(run.modelDir(), spark.sparkContext().hadoopConfiguration());
         Map<String, Map<String, Double>> bm25 = new HashMap<>();
         data.candidates().forEach((q, c) -> {
             Map<String, Double> s = new HashMap<>();
