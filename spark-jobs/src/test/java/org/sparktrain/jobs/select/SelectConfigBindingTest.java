@@ -1,0 +1,38 @@
+package org.sparktrain.jobs.select;
+
+import org.junit.jupiter.api.Test;
+import org.sparktrain.config.ConfigLoader;
+import org.sparktrain.data.sampling.SelectionSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped select config binds the selection options; omitted options keep the spec's procedure. */
+class SelectConfigBindingTest {
+    @Test
+    void shippedConfigBindsTheSelectionOptionsAndDefaultsKeepTheSpecProcedure() throws Exception {
+        Path file = Path.of("..", "deploy", "configs", "select-mnist.yaml");
+        SelectConfig cfg = ConfigLoader.bind(ConfigLoader.parse(Files.readString(file), file.toString()),
+                SelectConfig.class, file.toString());
+        SelectionSettings s = cfg.selection();
+        assertTrue(s.labelAware());
+        assertEquals(0.9, s.lambdaQuantile());
+        assertEquals(1000, s.calibrationSize());
+        assertEquals(0.0, s.uniformMix());
+        assertEquals(100, s.k());
+
+        String minimal = "data: {dataset: d}\noutput: o\nselection: {m: 10}\n";
+        SelectionSettings d = ConfigLoader.bind(ConfigLoader.parse(minimal, "minimal"), SelectConfig.class, "minimal")
+                .selection();
+        assertFalse(d.labelAware());
+        assertNull(d.lambdaQuantile());
+        assertEquals(1.0, d.lambda());
+        assertEquals(2.0, d.z());
+        assertEquals(0.0, d.uniformMix());
+    }
+}
