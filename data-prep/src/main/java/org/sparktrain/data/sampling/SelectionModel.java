@@ -16,6 +16,17 @@ public interface SelectionModel extends Serializable {
     /** The model's loss ℓ(x) >= 0 of each record of a batch (features B x d, labels B as numbers). */
     double[] losses(float[][] features, double[] labels);
 
+    /**
+     * The classification margin p_(1)(x) − p_(2)(x) of each record of a batch (features B x d): the model's most
+     * probable class probability minus the second most probable one, in [0, 1]; used by {@link MarginSampling}.
+     *
+     * @throws UnsupportedOperationException if the model gives no class probabilities
+     */
+    default double[] margins(float[][] features) {
+        throw new UnsupportedOperationException(description() + " gives no class probabilities, so margin sampling "
+                + "cannot use it");
+    }
+
     /** What the model is (path and architecture), recorded in the selection's manifest. */
     String description();
 }

@@ -7,8 +7,10 @@ import java.util.List;
  * Settings of a data selection (the {@code selection} section of the {@code select} job's config). Every failure
  * message starts with the field name, so the config loader can prefix the section ({@code selection.m: ...}).
  *
- * @param method        {@code sensitivity} (clustering-based sensitivity sampling, Axiotis et al., ICML 2024) or
- *                      {@code uniform} (every record with probability 1/n, the baseline); default sensitivity
+ * @param method        {@code sensitivity} (clustering-based sensitivity sampling, Axiotis et al., ICML 2024),
+ *                      {@code uniform} (every record with probability 1/n, the baseline) or {@code margin} (the m
+ *                      records of smallest classification margin, {@link MarginSampling}; needs a model and m <= n);
+ *                      default sensitivity
  * @param k             number of k-means clusters, 1..n; default min(100, n)
  * @param m             number of i.i.d. draws (with replacement); exactly one of m and fraction
  * @param fraction      m as a fraction of the n records, in (0, 1]: m = max(1, round(fraction * n))
@@ -43,7 +45,8 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
                                Integer calibrationSize, Double uniformMix) implements Serializable {
     public static final String SENSITIVITY = "sensitivity";
     public static final String UNIFORM = "uniform";
-    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM);
+    public static final String MARGIN = "margin";
+    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM, MARGIN);
     public static final String RAW = "raw";
     public static final String PCA = "pca";
     public static final String MODEL = "model";

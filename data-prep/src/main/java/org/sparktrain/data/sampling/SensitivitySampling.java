@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -96,6 +97,9 @@ public final class SensitivitySampling {
         long m = s.draws(n);
         int k = 0;
         SensitivityScores scores;
+        if (SelectionSettings.MARGIN.equals(s.method())) {
+            return selectByMargin(spark, records, manifest, source, output, s, model, n, m, start);
+        }
         if (SelectionSettings.UNIFORM.equals(s.method())) {
             scores = SensitivityScores.uniform(records);
         } else {
@@ -118,6 +122,27 @@ public final class SensitivitySampling {
         } finally {
             scores.release();
         }
+    }
+
+    /** Margin sampling ({@link MarginSampling}): the m smallest-margin records, each with weight n/m. */
+    private static SelectionResult selectByMargin(SparkSession spark, Dataset<Row> records, DatasetManifest manifest,
+                                                  String source, String output, SelectionSettings s,
+                                                  SelectionModel model, long n, long m, long start) {
+        if (m > n) {
+            throw new BadInputException("selection.m: margin sampling selects distinct records, so m = " + m
+                    + " must be at most n = " + n + " (" + source + "/train)");
+        }
+        if (manifest.isRegression()) {
+            throw new BadInputException("selection.method: margin needs a classification dataset, " + source
+                    + " is a regression table");
+        }
+        Dataset<Row> drawn = MarginSampling.drawnRows(spark, records, model, m, n);
+        Dataset<Row> selected = records.join(broadcast(drawn), PreparedDataset.ID)
+                .select(col(PreparedDataset.ID), col(PreparedDataset.FEATURES), col(PreparedDataset.LABEL),
+                        col(WEIGHT), col(MULTIPLICITY), col(PROBABILITY), col(CLUSTER));
+        SensitivityScores none = new SensitivityScores(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(), List.of(), 0, "model-margin", 0);
+        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start);
     }
 
     /** The drawn records as rows (id, weight, multiplicity, probability, cluster); one Spark job per action. */

@@ -22,7 +22,8 @@ import java.util.List;
  * {@link SelectionModel}): the embedding is the activation of the penultimate layer (the last hidden layer of the
  * MLP, the dense layer of LeNet-5), computed with DL4J's {@code feedForwardToLayer}; the loss ℓ(x) is DL4J's
  * per-example training loss ({@code scoreExamples}: the multi-class cross-entropy −ln softmax(x)_y the network was
- * trained with). The network travels to the executors as the bytes of its {@code model/} directory and is loaded
+ * trained with); the margin is p_(1) − p_(2) of its softmax output. The network travels to the executors as the
+ * bytes of its {@code model/} directory and is loaded
  * once per deserialised instance.
  */
 public final class ClassifierSelectionModel implements SelectionModel {
@@ -106,6 +107,28 @@ public final class ClassifierSelectionModel implements SelectionModel {
         }
         INDArray scores = c.network().scoreExamples(new DataSet(matrix(features), y), false);
         return scores.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+    }
+
+    /** p_(1) − p_(2) of the network's softmax output ({@code MultiLayerNetwork.output} in inference mode). */
+    @Override
+    public synchronized double[] margins(float[][] features) {
+        INDArray p = model().network().output(matrix(features), false);
+        double[] out = new double[features.length];
+        for (int i = 0; i < out.length; i++) {
+            double first = Double.NEGATIVE_INFINITY;
+            double second = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < p.columns(); c++) {
+                double v = p.getDouble(i, c);
+                if (v > first) {
+                    second = first;
+                    first = v;
+                } else if (v > second) {
+                    second = v;
+                }
+            }
+            out[i] = first - second;
+        }
+        return out;
     }
 
     private INDArray matrix(float[][] features) {

@@ -28,7 +28,8 @@ public final class SelectJob implements Job<SelectConfig> {
 
     @Override
     public String description() {
-        return "select a weighted subset of a prepared dataset by clustering-based sensitivity sampling";
+        return "select a weighted subset of a prepared dataset by clustering-based sensitivity sampling (baselines: "
+                + "uniform, margin)";
     }
 
     @Override
@@ -58,6 +59,10 @@ public final class SelectJob implements Job<SelectConfig> {
                 && !SelectionSettings.UNIFORM.equals(cfg.selection().method())) {
             throw new BadInputException("selection.lambdaQuantile: calibrating λ needs a model (set model to a run "
                     + "directory) or a fixed selection.lambda");
+        }
+        if (SelectionSettings.MARGIN.equals(cfg.selection().method()) && cfg.model() == null) {
+            throw new BadInputException("selection.method: margin sampling ranks records by the classification margin "
+                    + "of a trained model (set model to the run directory of a train-classifier run)");
         }
         long n = manifest.split(PreparedDataset.TRAIN).count();
         if (cfg.selection().k() != null && cfg.selection().k() > n) {
