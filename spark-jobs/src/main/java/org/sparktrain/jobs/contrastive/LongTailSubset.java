@@ -66,7 +66,10 @@ final class LongTailSubset {
                 .orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed)),
                         functions.col(PreparedDataset.ID)));
         Column limit = functions.element_at(functions.array(limits), functions.col(PreparedDataset.LABEL).plus(1));
-        return train.withColumn("_rank", rank).filter(functions.col("_rank").leq(limit)).drop("_rank");
+        // rank (id, label) pairs only, then keep the chosen ids: sorting whole rows would move every image's features
+        Dataset<Row> kept = train.select(PreparedDataset.ID, PreparedDataset.LABEL).withColumn("_rank", rank)
+                .filter(functions.col("_rank").leq(limit)).select(PreparedDataset.ID);
+        return train.join(functions.broadcast(kept), PreparedDataset.ID, "left_semi");
     }
 
     /** Records per class 0..K−1. */
@@ -97,7 +100,9 @@ final class LongTailSubset {
         if (keep == n) {
             return train;
         }
-        return train.orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed + 1)),
-                functions.col(PreparedDataset.ID)).limit((int) keep);
+        Dataset<Row> kept = train.select(PreparedDataset.ID)
+                .orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed + 1)),
+                        functions.col(PreparedDataset.ID)).limit((int) keep);
+        return train.join(functions.broadcast(kept), PreparedDataset.ID, "left_semi");
     }
 }
