@@ -246,6 +246,35 @@ class GlobalContrastiveLossTest {
                 variants().size(), worst);
     }
 
+    /**
+     * The τ gradient's sign and its u: at a first visit (u = g) the spec's G_i = log u + b + ρ − (1/m) Σ_j p_ij X_ij/τ_i
+     * must equal ∂/∂τ_i of the anchor's iSogCLR objective ½ Σ_v [τ_i log((1/m) Σ_j exp(X^v_ij/τ_i)) + ρ τ_i]
+     * (= ρ − KL(softmax‖uniform)), i.e. (G/2)·∂(reported objective)/∂τ_i, checked by central differences in τ_i.
+     */
+    @Test
+    void atAFirstVisitTheTauGradientIsTheDerivativeOfTheObjectiveInTau() {
+        Random rnd = new Random(53);
+        INDArray z1 = GradientCheck.gaussian(rnd, 4, 5);
+        INDArray z2 = GradientCheck.gaussian(rnd, 4, 5);
+        double[] tau = {0.3, 0.15, 0.6, 0.08};
+        GclConfig c = GclConfig.isogclrUnimodal().withTau(0.1, 0.05, 1.0);
+        GclResult got = new GlobalContrastiveLoss(c).compute(z1, z2,
+                new SampleState(new double[4], new double[4], tau, new double[4]));
+        double eps = 1e-6;
+        for (int r = 0; r < 4; r++) {
+            double[] up = tau.clone();
+            double[] down = tau.clone();
+            up[r] += eps;
+            down[r] -= eps;
+            double fUp = new GlobalContrastiveLoss(c).compute(z1, z2,
+                    new SampleState(new double[4], new double[4], up, new double[4])).objective();
+            double fDown = new GlobalContrastiveLoss(c).compute(z1, z2,
+                    new SampleState(new double[4], new double[4], down, new double[4])).objective();
+            double numeric = 4 / 2.0 * (fUp - fDown) / (2 * eps);
+            assertEquals(numeric, got.tauGradient()[r], 1e-6 * Math.max(1, Math.abs(numeric)), "anchor " + r);
+        }
+    }
+
     @Test
     void atAFirstVisitTheGradientIsThatOfTheGlobalContrastiveObjective() {
         Random rnd = new Random(52);

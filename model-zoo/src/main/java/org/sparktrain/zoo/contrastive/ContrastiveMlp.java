@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  *
  * @see org.sparktrain.losses.contrastive.GlobalContrastiveLoss
  */
-public final class ContrastiveMlp {
+public final class ContrastiveMlp implements ContrastiveEncoder {
     public static final String CITATION = "T. Chen, S. Kornblith, M. Norouzi, G. Hinton. A Simple Framework for "
             + "Contrastive Learning of Visual Representations. ICML 2020 (arXiv 2002.05709)";
 
@@ -82,27 +82,33 @@ public final class ContrastiveMlp {
         return n;
     }
 
+    @Override
     public long numParams() {
         return params.length();
     }
 
+    @Override
     public int inputs() {
         return sizes[0];
     }
 
+    @Override
     public int featureSize() {
         return sizes[2];
     }
 
+    @Override
     public int projectionSize() {
         return sizes[4];
     }
 
+    @Override
     public DataType dataType() {
         return dataType;
     }
 
     /** The live flat parameter vector (1×P); read by every pass, written in place by the caller (an updater). */
+    @Override
     public INDArray params() {
         return params;
     }
@@ -144,11 +150,13 @@ public final class ContrastiveMlp {
     }
 
     /** The representation f (B×F, new array) of inputs x (B×D): the encoder without the head. */
+    @Override
     public INDArray features(INDArray x) {
         return forward(x).f;
     }
 
     /** Runs the forward pass and keeps the activations for {@link #backward}. */
+    @Override
     public Pass forward(INDArray x) {
         if (x.rank() != 2 || x.columns() != sizes[0]) {
             throw new IllegalArgumentException("inputs: expected (B, " + sizes[0] + "), got shape "
@@ -169,7 +177,11 @@ public final class ContrastiveMlp {
      * Writes into {@code gradientOut} (1×P or P values, overwritten) the gradient of a loss L w.r.t. the parameters,
      * given {@code gradZ} = ∂L/∂z (B×P) at the activations of {@code pass}.
      */
-    public void backward(Pass pass, INDArray gradZ, INDArray gradientOut) {
+    @Override
+    public void backward(ContrastiveEncoder.Pass encoderPass, INDArray gradZ, INDArray gradientOut) {
+        if (!(encoderPass instanceof Pass pass)) {
+            throw new IllegalArgumentException("pass: not a pass of a ContrastiveMlp");
+        }
         if (gradientOut.length() != numParams()) {
             throw new IllegalArgumentException("gradientOut: expected " + numParams() + " values, got "
                     + gradientOut.length());
@@ -197,7 +209,7 @@ public final class ContrastiveMlp {
     }
 
     /** Activations of one forward pass: inputs x, hidden a, representation f, head hidden q, projection z. */
-    public static final class Pass {
+    public static final class Pass implements ContrastiveEncoder.Pass {
         private final INDArray x;
         private final INDArray a;
         private final INDArray f;
@@ -212,12 +224,12 @@ public final class ContrastiveMlp {
             this.z = z;
         }
 
-        /** The projection z (B×P). */
+        @Override
         public INDArray projection() {
             return z;
         }
 
-        /** The representation f (B×F). */
+        @Override
         public INDArray features() {
             return f;
         }

@@ -12,13 +12,18 @@ import org.sparktrain.config.Check;
  *                       keeps n_k = round(n_0 · r^(−k/(K−1))) records (those with the smallest seeded hash of their
  *                       id), so the largest class has r times the records of the smallest; the test split stays as
  *                       it is; default 1
+ * @param maxPerClass    0 = every record of the train split; n &gt; 0 = at most n records per class (those with the
+ *                       smallest seeded hash of their id), applied before the long tail (so n_0 = min(n, available_0));
+ *                       a balanced subset of the size of a long-tailed one, for equal-compute comparisons; default 0
  */
-public record ContrastiveDataConfig(String dataset, String trainSplit, String testSplit, Double imbalanceRatio)
+public record ContrastiveDataConfig(String dataset, String trainSplit, String testSplit, Double imbalanceRatio,
+                                    Integer maxPerClass)
         implements java.io.Serializable {
     public ContrastiveDataConfig {
         dataset = Check.required("dataset", dataset);
         trainSplit = trainSplit == null ? "train" : trainSplit;
         testSplit = testSplit == null ? "test" : testSplit;
         imbalanceRatio = Check.inRange("imbalanceRatio", imbalanceRatio, 1.0, 1.0, 1e6);
+        maxPerClass = Check.atLeast("maxPerClass", maxPerClass, 0, 0);
     }
 }

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.sparktrain.engine.Trainable;
 import org.sparktrain.engine.TrainableFactory;
 import org.sparktrain.zoo.ImageShape;
-import org.sparktrain.zoo.contrastive.ContrastiveMlp;
+import org.sparktrain.zoo.contrastive.ContrastiveEncoder;
 
 /**
  * Builds the contrastive encoder ({@link ContrastiveTrainable}) on the driver and on every executor. Holds only
@@ -23,9 +23,8 @@ public record ContrastiveFactory(String method, ImageShape shape, ContrastiveMod
     }
 
     /** The network with its seeded initial parameters, in float (training) or double (gradient checks). */
-    public ContrastiveMlp newModel(DataType dataType) {
-        return new ContrastiveMlp(shape.size(), model.encoderHidden(), model.features(), model.headHidden(),
-                model.projection(), seed, dataType);
+    public ContrastiveEncoder newModel(DataType dataType) {
+        return model.build(shape, seed, dataType);
     }
 
     /** The per-record state the method keeps (none for simclr). */

@@ -16,7 +16,7 @@ import org.sparktrain.losses.contrastive.GlobalContrastiveLoss;
 import org.sparktrain.losses.contrastive.NtXentLoss;
 import org.sparktrain.losses.contrastive.SampleState;
 import org.sparktrain.losses.contrastive.TwoViewGradients;
-import org.sparktrain.zoo.contrastive.ContrastiveMlp;
+import org.sparktrain.zoo.contrastive.ContrastiveEncoder;
 import org.sparktrain.zoo.contrastive.ImageAugmentation;
 
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * <p>Per step, on each worker with its local batch of b records (ids i):
  * <ol>
  *   <li>two views A(x_i), A'(x_i) from {@link ImageAugmentation}, seeded by (seed, epoch, record id, view);</li>
- *   <li>forward through {@link ContrastiveMlp}: z¹, z² (b×P);</li>
+ *   <li>forward through the {@link ContrastiveEncoder} (MLP, LeNet-style or ResNet): z¹, z² (b×P);</li>
  *   <li>all-gather of the projections (no gradient travels; the spec's DDP note "gather features with
  *       gradients" is realised by step 5), giving the global batch Z¹, Z² (G×P, worker order) and this worker's
  *       row offset;</li>
@@ -47,14 +47,14 @@ import java.nio.ByteBuffer;
  */
 final class ContrastiveTrainable implements Trainable {
     private final ContrastiveFactory factory;
-    private final ContrastiveMlp model;
+    private final ContrastiveEncoder model;
     private final ImageAugmentation augmentation;
     private final INDArray gradient;
     private final NtXentLoss ntXent;
     private final GclConfig gcl;
     private final GammaSchedule gammaSchedule;
 
-    ContrastiveTrainable(ContrastiveFactory factory, ContrastiveMlp model) {
+    ContrastiveTrainable(ContrastiveFactory factory, ContrastiveEncoder model) {
         this.factory = factory;
         this.model = model;
         this.augmentation = factory.augmentation().build(factory.shape());
@@ -81,7 +81,7 @@ final class ContrastiveTrainable implements Trainable {
         return gradient;
     }
 
-    ContrastiveMlp model() {
+    ContrastiveEncoder model() {
         return model;
     }
 
@@ -89,7 +89,7 @@ final class ContrastiveTrainable implements Trainable {
     public StepResult computeGradient(Batch batch, StepContext ctx) {
         int b = batch.size();
         int p = model.projectionSize();
-        ContrastiveMlp.Pass pass = model.forward(views(batch, ctx.epoch()));
+        ContrastiveEncoder.Pass pass = model.forward(views(batch, ctx.epoch()));
         double[] local = pass.projection().castTo(DataType.DOUBLE).dup('c').data().asDouble(); // 2b×P
         Gathered all = gather(ctx.collective(), ctx.step(), local, b, p, ctx.worker());
         int g = all.rows;

@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.engine.NativeThreads;
-import org.sparktrain.zoo.contrastive.ContrastiveMlp;
+import org.sparktrain.zoo.contrastive.ContrastiveEncoder;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -87,7 +87,7 @@ final class LinearProbe {
         JavaRDD<Row> rows = data.select(PreparedDataset.FEATURES, PreparedDataset.LABEL).javaRDD()
                 .mapPartitions((Iterator<Row> it) -> {
                     NativeThreads.configure(0);
-                    ContrastiveMlp model = factory.newModel(DataType.FLOAT);
+                    ContrastiveEncoder model = factory.newModel(DataType.FLOAT);
                     model.params().assign(Nd4j.createFromArray(weights.value()).reshape(1, model.numParams()));
                     List<Row> out = new ArrayList<>();
                     List<Row> batch = new ArrayList<>(BATCH);
@@ -103,7 +103,7 @@ final class LinearProbe {
         return spark.createDataFrame(rows, SCHEMA);
     }
 
-    private static void encode(ContrastiveMlp model, List<Row> batch, int d, List<Row> out) {
+    private static void encode(ContrastiveEncoder model, List<Row> batch, int d, List<Row> out) {
         float[] x = new float[batch.size() * d];
         for (int r = 0; r < batch.size(); r++) {
             List<Float> f = batch.get(r).getList(0);

@@ -34,13 +34,30 @@ final class LongTailSubset {
         return keep;
     }
 
-    /** The long-tailed subset of {@code train} (labels 0..K−1); the input itself when ratio = 1. */
-    static Dataset<Row> longTail(Dataset<Row> train, int numClasses, double ratio, long seed) {
-        if (ratio == 1) {
+    /**
+     * Records to keep per class with a cap: first min(available_k, maxPerClass) (no cap when maxPerClass = 0), then
+     * the long tail {@link #classSizes(long[], double)} of those.
+     */
+    static long[] classSizes(long[] available, double ratio, int maxPerClass) {
+        long[] capped = available.clone();
+        if (maxPerClass > 0) {
+            for (int c = 0; c < capped.length; c++) {
+                capped[c] = Math.min(capped[c], maxPerClass);
+            }
+        }
+        return classSizes(capped, ratio);
+    }
+
+    /**
+     * The subset of {@code train} with {@link #classSizes(long[], double, int)} records per class, each class's
+     * records taken in seeded-hash order; the input itself when ratio = 1 and maxPerClass = 0.
+     */
+    static Dataset<Row> subset(Dataset<Row> train, int numClasses, double ratio, int maxPerClass, long seed) {
+        if (ratio == 1 && maxPerClass == 0) {
             return train;
         }
         long[] available = classCounts(train, numClasses);
-        long[] keep = classSizes(available, ratio);
+        long[] keep = classSizes(available, ratio, maxPerClass);
         Column[] limits = new Column[numClasses];
         for (int c = 0; c < numClasses; c++) {
             limits[c] = functions.lit(keep[c]);
@@ -49,7 +66,10 @@ final class LongTailSubset {
                 .orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed)),
                         functions.col(PreparedDataset.ID)));
         Column limit = functions.element_at(functions.array(limits), functions.col(PreparedDataset.LABEL).plus(1));
-        return train.withColumn("_rank", rank).filter(functions.col("_rank").leq(limit)).drop("_rank");
+        // rank (id, label) pairs only, then keep the chosen ids: sorting whole rows would move every image's features
+        Dataset<Row> kept = train.select(PreparedDataset.ID, PreparedDataset.LABEL).withColumn("_rank", rank)
+                .filter(functions.col("_rank").leq(limit)).select(PreparedDataset.ID);
+        return train.join(functions.broadcast(kept), PreparedDataset.ID, "left_semi");
     }
 
     /** Records per class 0..K−1. */
@@ -80,7 +100,9 @@ final class LongTailSubset {
         if (keep == n) {
             return train;
         }
-        return train.orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed + 1)),
-                functions.col(PreparedDataset.ID)).limit((int) keep);
+        Dataset<Row> kept = train.select(PreparedDataset.ID)
+                .orderBy(functions.xxhash64(functions.col(PreparedDataset.ID), functions.lit(seed + 1)),
+                        functions.col(PreparedDataset.ID)).limit((int) keep);
+        return train.join(functions.broadcast(kept), PreparedDataset.ID, "left_semi");
     }
 }

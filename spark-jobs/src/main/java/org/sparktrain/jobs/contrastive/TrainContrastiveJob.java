@@ -25,16 +25,15 @@ import org.sparktrain.jobs.MetricsLog;
 import org.sparktrain.jobs.ProgressReporter;
 import org.sparktrain.jobs.RunDirectory;
 import org.sparktrain.zoo.ImageShape;
-import org.sparktrain.zoo.contrastive.ContrastiveMlp;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code sparktrain train-contrastive}: self-supervised pre-training of an MLP encoder with a projection head by
- * SimCLR, SogCLR or iSogCLR on a prepared image dataset (labels unused in training), on the distributed engine
- * with per-record state (u_i, τ_i, m_i) beside the shards; then a linear probe on the frozen representation
+ * {@code sparktrain train-contrastive}: self-supervised pre-training of an encoder (MLP, LeNet-style or small ResNet)
+ * with a projection head by SimCLR, SogCLR or iSogCLR on a prepared image dataset (labels unused in training), on the
+ * distributed engine with per-record state (u_i, τ_i, m_i) beside the shards; then a linear probe on the frozen representation
  * (train split → test split, top-1), the per-class histogram of the learned τ_i, eval.json, the model and the report.
  * Docs: docs/contrastive.md.
  */
@@ -96,7 +95,8 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         }
         String trainName = cfg.data().dataset() + "/" + cfg.data().trainSplit();
         Dataset<Row> split = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
-        Dataset<Row> longTail = LongTailSubset.longTail(split, numClasses, cfg.data().imbalanceRatio(), seed);
+        Dataset<Row> longTail = LongTailSubset.subset(split, numClasses, cfg.data().imbalanceRatio(),
+                cfg.data().maxPerClass(), seed);
         Dataset<Row> train = LongTailSubset.wholeBatches(longTail, cfg.engine().batchSize(), seed, trainName)
                 .cache();
         long[] classCounts = LongTailSubset.classCounts(train, numClasses);
@@ -195,6 +195,7 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         e.put("accuracy", probe.testAccuracy());
         e.put("trainAccuracy", probe.trainAccuracy());
         e.put("imbalanceRatio", cfg.data().imbalanceRatio());
+        e.put("maxPerClass", cfg.data().maxPerClass());
         if (temperatures != null) {
             double s = temperatures.spearmanMeanTauVsClassSize();
             if (!Double.isNaN(s)) {
@@ -227,8 +228,8 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
     private static ObjectNode model(TrainContrastiveConfig cfg, ImageShape shape, float[] params) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
-        m.put("format", "sparktrain-contrastive-mlp-1");
-        m.put("citation", ContrastiveMlp.CITATION);
+        m.put("format", "sparktrain-contrastive-" + cfg.model().encoder() + "-1");
+        m.put("citation", cfg.model().citation());
         m.put("method", cfg.method());
         m.put("inputShape", shape.toString());
         m.put("seed", cfg.engine().seed());

@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SogCLR / iSogCLR on the engine with the per-record state hook: 2 workers equal 1 worker on the same global batch
- * (negatives and state across workers as in the spec's DDP notes), the state survives a crash and --resume, and a
+ * SimCLR / SogCLR / iSogCLR on the engine (SogCLR and iSogCLR with the per-record state hook): 2 workers equal 1
+ * worker on the same global batch (negatives and state across workers as in the spec's DDP notes), the state survives a crash and --resume, and a
  * failed task retried by the engine never applies an update twice.
  */
 @ExtendWith(SharedSpark.class)
@@ -45,7 +45,11 @@ class ContrastiveEngineSparkTest {
     static final AtomicBoolean FAIL_ONCE = new AtomicBoolean();
 
     static ContrastiveFactory factory(String method) {
-        return new ContrastiveFactory(method, SHAPE, new ContrastiveModelConfig(16, 8, 8, 4),
+        return factory(method, ContrastiveModelConfig.mlp(16, 8, 8, 4));
+    }
+
+    static ContrastiveFactory factory(String method, ContrastiveModelConfig model) {
+        return new ContrastiveFactory(method, SHAPE, model,
                 new AugmentationConfig(0.5, 10.0, 1.0, 0.5, 0.05),
                 new ContrastiveLossConfig(0.2, 0.05, 0.7, 0.3, 0.05, 0.9, 0.9, 0, 3.0), 5);
     }
@@ -113,9 +117,26 @@ class ContrastiveEngineSparkTest {
                 }).toArray(float[][]::new);
     }
 
+    /** The convolutional encoder on the engine: a small ResNet (4x4 images, width 2) trained by iSogCLR. */
+    @Test
+    void twoWorkersEqualOneWorkerWithTheResnetEncoder(SparkSession spark, @TempDir Path dir) {
+        ContrastiveFactory f = factory(TrainContrastiveConfig.ISOGCLR,
+                new ContrastiveModelConfig(ContrastiveModelConfig.RESNET, null, 2, 8, 8, 4));
+        TrainingResult one = train(spark, dir.resolve("1"), f, f.algorithmState(), 1, 16, 16, false, null);
+        TrainingResult two = train(spark, dir.resolve("2"), f, f.algorithmState(), 2, 16, 16, false, null);
+        float[] p0 = f.create().params().toFloatVector();
+        double moved = 0;
+        for (int i = 0; i < p0.length; i++) {
+            assertEquals(one.state().params()[i], two.state().params()[i], 2e-5, "parameter " + i);
+            moved = Math.max(moved, Math.abs(one.state().params()[i] - p0[i]));
+        }
+        assertTrue(moved > 1e-3, "training moved the parameters");
+    }
+
     @Test
     void twoWorkersEqualOneWorkerOnTheSameGlobalBatch(SparkSession spark, @TempDir Path dir) {
-        for (String method : List.of(TrainContrastiveConfig.SOGCLR, TrainContrastiveConfig.ISOGCLR)) {
+        for (String method : List.of(TrainContrastiveConfig.SIMCLR, TrainContrastiveConfig.SOGCLR,
+                TrainContrastiveConfig.ISOGCLR)) {
             ContrastiveFactory f = factory(method);
             // batch = the whole data set: both runs see the same global batch every step (in another row order,
             // to which the loss is invariant)
@@ -131,6 +152,12 @@ class ContrastiveEngineSparkTest {
                 moved = Math.max(moved, Math.abs(p1[i] - p0[i]));
             }
             assertTrue(moved > 1e-3, "training moved the parameters");
+            if (method.equals(TrainContrastiveConfig.SIMCLR)) {
+                // SimCLR's NT-Xent on the gathered views: each worker's rows must meet the other worker's rows as
+                // negatives and its own other view as the positive; a misaligned gather changes the gradient
+                assertEquals(0, f.algorithmState().recordStateWidth(), "simclr keeps no per-record state");
+                continue;
+            }
             float[][] s1 = recordStates(spark, dir.resolve(method + "-1"));
             float[][] s2 = recordStates(spark, dir.resolve(method + "-2"));
             assertEquals(16, s1.length);

@@ -59,6 +59,10 @@ class TrainContrastiveJobSparkTest {
         assertTrue(eval.get("accuracy").asDouble() > 0.6, "probe accuracy " + eval.get("accuracy"));
         // class sizes before trimming: 100 * 4^(-k/3) = 100, 63, 40, 25 (IdxFiles cycles labels: 100 per class)
         assertEquals(List.of(100L, 63L, 40L, 25L), toList(LongTailSubset.classSizes(new long[]{100, 100, 100, 100}, 4)));
+        // data.maxPerClass caps first, then the long tail starts from the cap: 50 * 4^(-k/3) = 50, 31.5, 19.8, 12.5
+        assertEquals(List.of(50L, 31L, 20L, 13L),
+                toList(LongTailSubset.classSizes(new long[]{100, 100, 100, 100}, 4, 50)));
+        assertEquals(List.of(50L, 30L, 50L, 50L), toList(LongTailSubset.classSizes(new long[]{100, 30, 100, 60}, 1, 50)));
         long total = 0;
         JsonNode counts = eval.get("trainClassCounts");
         JsonNode perClass = eval.get("temperatures").get("perClass");

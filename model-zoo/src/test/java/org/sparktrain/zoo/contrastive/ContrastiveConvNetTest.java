@@ -1,0 +1,230 @@
+package org.sparktrain.zoo.contrastive;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparktrain.losses.LossInputs;
+import org.sparktrain.losses.contrastive.GclConfig;
+import org.sparktrain.losses.contrastive.GclResult;
+import org.sparktrain.losses.contrastive.GlobalContrastiveLoss;
+import org.sparktrain.losses.contrastive.NtXentLoss;
+import org.sparktrain.losses.contrastive.SampleState;
+import org.sparktrain.losses.contrastive.TwoViewGradients;
+import org.sparktrain.zoo.ImageShape;
+
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hand-written backward passes of {@link ContrastiveConvNet} (LeNet-style and small ResNet), checked in double
+ * precision against central finite differences of contrastive losses through the whole network, plus the LeNet
+ * forward pass recomputed independently with loops.
+ */
+class ContrastiveConvNetTest {
+    static final int B = 3;
+    static final ImageShape SHAPE = new ImageShape(1, 12, 12);
+
+    static INDArray inputs(long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[B * SHAPE.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextDouble();
+        }
+        return Nd4j.createFromArray(v).reshape(B, SHAPE.size());
+    }
+
+    static ContrastiveConvNet lenet() {
+        return ContrastiveConvNet.lenet(SHAPE, 7, 6, 5, 4, 11, DataType.DOUBLE);
+    }
+
+    static ContrastiveConvNet resnet() {
+        return ContrastiveConvNet.resnet(new ImageShape(2, 6, 6), 2, 5, 4, 3, 13, DataType.DOUBLE);
+    }
+
+    static INDArray project(ContrastiveEncoder m, INDArray x1, INDArray x2) {
+        return m.forward(Nd4j.vstack(x1, x2)).projection();
+    }
+
+    /**
+     * Central differences against the analytic gradient at about 80 parameters spread evenly over the flat vector
+     * (every layer's weights are hit; a full sweep costs two forward passes per parameter and takes minutes on the
+     * shared machine); returns the worst relative error.
+     */
+    static double check(ContrastiveEncoder m, INDArray x1, INDArray x2, ToDoubleFunction<INDArray> loss,
+                        INDArray analytic) {
+        double eps = 1e-6;
+        double worst = 0;
+        int nonzero = 0;
+        int checked = 0;
+        long stride = Math.max(1, m.numParams() / 80);
+        for (int i = 0; i < m.numParams(); i += (int) stride) {
+            checked++;
+            double theta = m.params().getDouble(0, i);
+            m.params().putScalar(0, i, theta + eps);
+            double up = loss.applyAsDouble(project(m, x1, x2));
+            m.params().putScalar(0, i, theta - eps);
+            double down = loss.applyAsDouble(project(m, x1, x2));
+            m.params().putScalar(0, i, theta);
+            double numeric = (up - down) / (2 * eps);
+            double a = analytic.getDouble(0, i);
+            double err = Math.abs(numeric - a) / Math.max(1e-6, Math.abs(numeric) + Math.abs(a));
+            worst = Math.max(worst, Math.abs(numeric - a) < 1e-8 ? 0 : err);
+            nonzero += a != 0 ? 1 : 0;
+        }
+        assertTrue(worst < 1e-5, "worst relative error " + worst);
+        assertTrue(nonzero > checked / 2, "most checked parameters get a gradient: " + nonzero + " of " + checked);
+        return worst;
+    }
+
+    static void ntXentCheck(ContrastiveEncoder m, INDArray x1, INDArray x2) {
+        NtXentLoss loss = new NtXentLoss(0.5);
+        INDArray z = project(m, x1, x2);
+        TwoViewGradients t = loss.compute(LossInputs.rows(z, 0, B), LossInputs.rows(z, B, B));
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, m.numParams());
+        m.backward(m.forward(Nd4j.vstack(x1, x2)), Nd4j.vstack(t.view1(), t.view2()), grad);
+        check(m, x1, x2, zz -> loss.compute(LossInputs.rows(zz, 0, B), LossInputs.rows(zz, B, B)).value(), grad);
+    }
+
+    @Test
+    void lenetGradientOfNtXentMatchesFiniteDifferences() {
+        ntXentCheck(lenet(), inputs(1), inputs(2));
+    }
+
+    @Test
+    void resnetGradientOfNtXentMatchesFiniteDifferences() {
+        Random r = new Random(3);
+        int d = 2 * 6 * 6;
+        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
+        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
+        ntXentCheck(resnet(), x1, x2);
+    }
+
+    /** At a first visit the SogCLR surrogate's gradient is the gradient of its reported objective. */
+    @Test
+    void resnetGradientOfTheGlobalContrastiveLossMatchesFiniteDifferences() {
+        ContrastiveConvNet m = resnet();
+        Random r = new Random(4);
+        int d = 2 * 6 * 6;
+        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
+        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
+        GlobalContrastiveLoss loss = new GlobalContrastiveLoss(GclConfig.sogclr(0.3));
+        INDArray z = project(m, x1, x2);
+        GclResult res = loss.compute(LossInputs.rows(z, 0, B), LossInputs.rows(z, B, B), SampleState.initial(B, 0.3));
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, m.numParams());
+        m.backward(m.forward(Nd4j.vstack(x1, x2)), Nd4j.vstack(res.view1(), res.view2()), grad);
+        check(m, x1, x2, zz -> loss.compute(LossInputs.rows(zz, 0, B), LossInputs.rows(zz, B, B),
+                SampleState.initial(B, 0.3)).objective(), grad);
+    }
+
+    /** LeNet's representation recomputed with plain loops from the flat parameters (layout of the class comment). */
+    @Test
+    void lenetFeaturesEqualAnIndependentLoopComputation() {
+        ContrastiveConvNet m = lenet();
+        // 12x12: conv1 6@12x12, pool 6@6x6, conv2 16@2x2, pool 16@1x1, dense 16->7, dense 7->6; head 6->5->4
+        long expected = (6 * 25 + 6) + (16 * 6 * 25 + 16) + (16 * 7 + 7) + (7 * 6 + 6) + (6 * 5 + 5) + (5 * 4 + 4);
+        assertEquals(expected, m.numParams());
+        double[] p = m.params().toDoubleVector();
+        INDArray x = inputs(5);
+        double[][] xv = x.toDoubleMatrix();
+        double[][] f = m.features(x).toDoubleMatrix();
+        for (int n = 0; n < B; n++) {
+            double[][][] a1 = new double[6][12][12];
+            for (int o = 0; o < 6; o++) {
+                for (int i = 0; i < 12; i++) {
+                    for (int j = 0; j < 12; j++) {
+                        double s = p[150 + o];
+                        for (int u = 0; u < 5; u++) {
+                            for (int v = 0; v < 5; v++) {
+                                int yy = i + u - 2;
+                                int xx = j + v - 2;
+                                if (yy >= 0 && yy < 12 && xx >= 0 && xx < 12) {
+                                    s += p[o * 25 + u * 5 + v] * xv[n][yy * 12 + xx];
+                                }
+                            }
+                        }
+                        a1[o][i][j] = Math.max(0, s);
+                    }
+                }
+            }
+            double[][][] p1 = pool(a1);
+            int w2 = 156;
+            int b2 = w2 + 16 * 6 * 25;
+            double[][][] a2 = new double[16][2][2];
+            for (int o = 0; o < 16; o++) {
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        double s = p[b2 + o];
+                        for (int c = 0; c < 6; c++) {
+                            for (int u = 0; u < 5; u++) {
+                                for (int v = 0; v < 5; v++) {
+                                    s += p[w2 + ((o * 6 + c) * 5 + u) * 5 + v] * p1[c][i + u][j + v];
+                                }
+                            }
+                        }
+                        a2[o][i][j] = Math.max(0, s);
+                    }
+                }
+            }
+            double[][][] p2 = pool(a2);
+            double[] flat = new double[16];
+            for (int c = 0; c < 16; c++) {
+                flat[c] = p2[c][0][0];
+            }
+            int d1 = b2 + 16;
+            double[] h = dense(flat, p, d1, 16, 7);
+            double[] feat = dense(h, p, d1 + 16 * 7 + 7, 7, 6);
+            for (int k = 0; k < 6; k++) {
+                assertEquals(feat[k], f[n][k], 1e-12, "example " + n + " feature " + k);
+            }
+        }
+    }
+
+    static double[][][] pool(double[][][] a) {
+        double[][][] out = new double[a.length][a[0].length / 2][a[0][0].length / 2];
+        for (int c = 0; c < a.length; c++) {
+            for (int i = 0; i < out[c].length; i++) {
+                for (int j = 0; j < out[c][i].length; j++) {
+                    out[c][i][j] = Math.max(Math.max(a[c][2 * i][2 * j], a[c][2 * i][2 * j + 1]),
+                            Math.max(a[c][2 * i + 1][2 * j], a[c][2 * i + 1][2 * j + 1]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** relu(x W + b) with W (in, out) row-major at {@code at}, then b. */
+    static double[] dense(double[] x, double[] p, int at, int in, int out) {
+        double[] y = new double[out];
+        for (int k = 0; k < out; k++) {
+            double s = p[at + in * out + k];
+            for (int j = 0; j < in; j++) {
+                s += x[j] * p[at + j * out + k];
+            }
+            y[k] = Math.max(0, s);
+        }
+        return y;
+    }
+
+    @Test
+    void sameSeedSameModelAndAStalePassIsRefused() {
+        ContrastiveConvNet a = resnet();
+        ContrastiveConvNet b = resnet();
+        assertArrayEquals(a.params().toDoubleVector(), b.params().toDoubleVector(), 0);
+        // resnet(2 channels, w=2): stem 2*2*9+2; block 2->2: 2*(2*2*9+2); block 2->4 s2: 4*2*9+4 + 4*4*9+4 + (4*2+4);
+        // block 4->8 s2: 8*4*9+8 + 8*8*9+8 + (8*4+8); dense 8->5; head 5->4->3
+        long expected = 38 + 2 * 38 + (76 + 148 + 12) + (296 + 584 + 40) + (8 * 5 + 5) + (5 * 4 + 4) + (4 * 3 + 3);
+        assertEquals(expected, a.numParams());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 72);
+        ContrastiveEncoder.Pass old = a.forward(x);
+        a.forward(x);
+        assertThrows(IllegalArgumentException.class, () -> a.backward(old, Nd4j.zeros(DataType.DOUBLE, 2, 3),
+                Nd4j.zeros(DataType.DOUBLE, 1, a.numParams())));
+        assertThrows(IllegalArgumentException.class, () -> a.forward(Nd4j.zeros(DataType.DOUBLE, 2, 71)));
+    }
+}
