@@ -26,6 +26,8 @@ public final class JobRegistry {
         }
         JOBS.put("train-biencoder", new org.sparktrain.jobs.biencoder.TrainBiencoderJob());
         JOBS.put("evaluate-retrieval", new org.sparktrain.jobs.biencoder.EvaluateRetrievalJob());
+        JOBS.put("encode", new org.sparktrain.jobs.biencoder.EncodeCorpusJob());
+        JOBS.put("search", new org.sparktrain.jobs.biencoder.SearchJob());
     }
 
     private JobRegistry() {

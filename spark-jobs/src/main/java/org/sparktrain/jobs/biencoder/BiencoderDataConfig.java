@@ -19,10 +19,20 @@ import org.sparktrain.retrieval.eval.QuerySplit;
  * @param mineSeed             seed of the negative draw and of the triple order; default 1
  * @param maxQueryLength       WordPiece tokens of a query, [CLS] and [SEP] included; default 32
  * @param maxDocumentLength    WordPiece tokens of a document (title + " " + text); default 256
+ * @param triples              source of the training triples ({@link #TRIPLE_SOURCES}): {@code bm25} (default;
+ *                             judged positives of the training queries, Lucene BM25 negatives), {@code model} (the
+ *                             same positives, hard negatives from the initial model's exact top {@code bm25Depth},
+ *                             judged positives excluded), {@code title-body} or {@code sentence-rest}
+ *                             (self-supervised pairs from the corpus alone, no query or judgment used, BM25
+ *                             negatives over the passages; see {@code SelfSupervisedPairs})
  */
 public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
                                   Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
-                                  Integer maxQueryLength, Integer maxDocumentLength) implements java.io.Serializable {
+                                  Integer maxQueryLength, Integer maxDocumentLength, String triples)
+        implements java.io.Serializable {
+    public static final java.util.List<String> TRIPLE_SOURCES = java.util.List.of("bm25", "model", "title-body",
+            "sentence-rest");
+
     public BiencoderDataConfig {
         Check.required("dataset", dataset);
         splitSeed = splitSeed == null ? QuerySplit.CRANFIELD_SEED : splitSeed;
@@ -34,14 +44,20 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
         mineSeed = mineSeed == null ? 1L : mineSeed;
         maxQueryLength = Check.atLeast("maxQueryLength", maxQueryLength, 32, 3);
         maxDocumentLength = Check.atLeast("maxDocumentLength", maxDocumentLength, 256, 3);
+        triples = Check.oneOf("triples", triples, "bm25", TRIPLE_SOURCES);
     }
 
     public static BiencoderDataConfig of(String dataset) {
-        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null);
+        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null);
     }
 
     public BiencoderDataConfig withValidationQueries(int n) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, n, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples);
+    }
+
+    public BiencoderDataConfig withTriples(String source) {
+        return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source);
     }
 }

@@ -21,6 +21,8 @@ import org.sparktrain.retrieval.eval.Run;
 import org.sparktrain.engine.ColumnSpec;
 import org.sparktrain.retrieval.search.ExactTopK;
 import org.sparktrain.retrieval.train.Bm25TripleMiner;
+import org.sparktrain.retrieval.train.DenseNegativeMiner;
+import org.sparktrain.retrieval.train.SelfSupervisedPairs;
 import org.sparktrain.retrieval.train.TrainingTriple;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -81,6 +83,73 @@ public final class BiencoderTraining {
         }
         return new Splits(s.train().subList(d.validationQueries(), s.train().size()),
                 s.train().subList(0, d.validationQueries()), s.test());
+    }
+
+    /** The collection the triples refer to (the judged collection, or self-supervised pairs) and the triples. */
+    public record TrainingData(Collection collection, List<TrainingTriple> triples) {
+    }
+
+    /**
+     * The training triples of {@code data.triples} ({@link BiencoderDataConfig}): {@code bm25} and {@code model}
+     * use the judged training queries of {@code c}; {@code model} mines its negatives with {@code current} (the
+     * model at the start of training) by exact search, judged positives excluded ({@link DenseNegativeMiner});
+     * {@code title-body} and {@code sentence-rest} build pseudo-queries and passages from {@code corpus} alone
+     * ({@link SelfSupervisedPairs}) and mine BM25 negatives over the passages, so no query of any split is used.
+     *
+     * @param corpus  document id to (title, body); only read by the self-supervised sources
+     * @param current the current model; only read by {@code model}
+     */
+    public static TrainingData trainingData(Collection c, Splits splits, BiencoderDataConfig d,
+                                            Map<String, SelfSupervisedPairs.Document> corpus, TextEncoder current) {
+        return switch (d.triples()) {
+            case "bm25" -> new TrainingData(c, mine(c, splits.train(), d));
+            case "model" -> {
+                Map<String, float[]> docs = DenseNegativeMiner.encode(current, c.documents());
+                Map<String, String> queryTexts = new LinkedHashMap<>();
+                splits.train().forEach(q -> queryTexts.put(q, c.queries().get(q)));
+                DenseNegativeMiner miner = new DenseNegativeMiner(new ArrayList<>(docs.keySet()),
+                        docs.values().toArray(new float[0][]), d.bm25Depth(), d.negativesPerPositive(),
+                        d.minRelevance());
+                yield new TrainingData(c, miner.mine(splits.train(), DenseNegativeMiner.encode(current, queryTexts),
+                        c.qrels(), d.mineSeed()));
+            }
+            case "title-body", "sentence-rest" -> {
+                SelfSupervisedPairs.Pairs p = d.triples().equals("title-body")
+                        ? SelfSupervisedPairs.titleToBody(corpus)
+                        : SelfSupervisedPairs.sentenceToRest(corpus, 4, d.mineSeed());
+                if (p.queries().isEmpty()) {
+                    throw new BadInputException("data.triples = " + d.triples() + ": the corpus gives no pair");
+                }
+                Collection pairs = new Collection(p.passages(), p.queries(), p.qrels());
+                yield new TrainingData(pairs, mine(pairs, new ArrayList<>(p.queries().keySet()), d));
+            }
+            default -> throw new IllegalArgumentException("unknown triple source " + d.triples());
+        };
+    }
+
+    /** Reads the corpus of a prepared text-retrieval dataset with title and body apart (self-supervised pairs). */
+    public static Map<String, SelfSupervisedPairs.Document> loadCorpus(SparkSession spark, String dataset) {
+        Map<String, SelfSupervisedPairs.Document> docs = new LinkedHashMap<>();
+        for (Row r : RetrievalDataset.readTable(spark, dataset, RetrievalDataset.CORPUS).orderBy("id").collectAsList()) {
+            docs.put(r.getAs("docId"), new SelfSupervisedPairs.Document(r.getAs("title"), r.getAs("text")));
+        }
+        return docs;
+    }
+
+    /** The query ids of a split named {@code test}, {@code validation}, {@code train} or {@code all} (non-empty). */
+    public static List<String> queryIds(Collection c, Splits s, String which) {
+        List<String> ids = switch (which) {
+            case "test" -> s.test();
+            case "validation" -> s.validation();
+            case "train" -> s.train();
+            case "all" -> new ArrayList<>(c.queries().keySet());
+            default -> throw new BadInputException("queries: unknown split " + which
+                    + " (test, validation, train or all)");
+        };
+        if (ids.isEmpty()) {
+            throw new BadInputException("queries: the " + which + " split is empty");
+        }
+        return ids;
     }
 
     /** BM25 hard-negative triples of the given queries (judged positives never negatives). */

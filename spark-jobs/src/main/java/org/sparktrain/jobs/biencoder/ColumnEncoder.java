@@ -28,5 +28,20 @@ interface ColumnEncoder {
 
         /** Adds (∂embeddings/∂θ)ᵀ dEmbeddings to {@code gradient}. */
         void backward(INDArray dEmbeddings, double[] gradient);
+
+        /** A pass from its embeddings and its backward function. */
+        static Pass of(INDArray embeddings, java.util.function.BiConsumer<INDArray, double[]> backward) {
+            return new Pass() {
+                @Override
+                public INDArray embeddings() {
+                    return embeddings;
+                }
+
+                @Override
+                public void backward(INDArray dEmbeddings, double[] gradient) {
+                    backward.accept(dEmbeddings, gradient);
+                }
+            };
+        }
     }
 }

@@ -18,7 +18,6 @@ import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TextEncoder;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
-import org.sparktrain.retrieval.eval.TrecRunFile;
 import scala.Tuple2;
 
 import java.nio.charset.StandardCharsets;
@@ -68,15 +67,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         BiencoderTraining.Collection c = BiencoderTraining.load(spark, cfg.data().dataset());
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, cfg.data());
-        List<String> queryIds = switch (cfg.queries()) {
-            case "validation" -> splits.validation();
-            case "train" -> splits.train();
-            case "all" -> new ArrayList<>(c.queries().keySet());
-            default -> splits.test();
-        };
-        if (queryIds.isEmpty()) {
-            throw new BadInputException("queries: the " + cfg.queries() + " split is empty");
-        }
+        List<String> queryIds = BiencoderTraining.queryIds(c, splits, cfg.queries());
         String modelDir = cfg.model();
         TextEncoder.Factory factory = () -> PooledTextEncoder.load(java.nio.file.Path.of(modelDir));
 
@@ -98,16 +89,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
 
         RetrievalMetrics.Summary s = new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(queryIds)),
                 cfg.data().minRelevance()).evaluate(run);
-        java.nio.file.Path local = Files.createTempFile("sparktrain-", ".trec");
-        try {
-            TrecRunFile.write(run, "pooled", local);
-            try (AtomicOutput out = AtomicOutput.begin(new Path(cfg.out(), cfg.queries() + ".trec").toString(), conf)) {
-                out.fileSystem().copyFromLocalFile(false, true, new Path(local.toUri()), out.tempPath());
-                out.commit();
-            }
-        } finally {
-            Files.deleteIfExists(local);
-        }
+        TrecRunOutput.write(run, "pooled", new Path(cfg.out(), cfg.queries() + ".trec").toString(), conf);
         ObjectNode eval = new ObjectMapper().createObjectNode();
         eval.put("model", cfg.model());
         eval.put("queries", cfg.queries());

@@ -47,16 +47,6 @@ final class HeadColumnEncoder implements ColumnEncoder {
         }
         INDArray u = Nd4j.create(batch.rows(column), new long[]{batch.size(), width}, 'c').castTo(DataType.DOUBLE);
         ResidualHead.Forward f = head.forward(theta, u);
-        return new Pass() {
-            @Override
-            public INDArray embeddings() {
-                return f.embeddings();
-            }
-
-            @Override
-            public void backward(INDArray dEmbeddings, double[] gradient) {
-                head.backward(theta, f, dEmbeddings, gradient);
-            }
-        };
+        return Pass.of(f.embeddings(), (dE, g) -> head.backward(theta, f, dE, g));
     }
 }

@@ -1,6 +1,5 @@
 package org.sparktrain.jobs.biencoder;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.optim.TensorLayout;
 import org.sparktrain.retrieval.encoder.PooledEncoder;
@@ -36,17 +35,7 @@ final class PooledColumnEncoder implements ColumnEncoder {
     @Override
     public Pass encode(double[] theta, Batch batch, String column) {
         PooledEncoder.Forward f = encoder.forward(theta, sequences(batch, column));
-        return new Pass() {
-            @Override
-            public INDArray embeddings() {
-                return f.embeddings();
-            }
-
-            @Override
-            public void backward(INDArray dEmbeddings, double[] gradient) {
-                encoder.backward(theta, f, dEmbeddings, gradient);
-            }
-        };
+        return Pass.of(f.embeddings(), (dE, g) -> encoder.backward(theta, f, dE, g));
     }
 
     /** The token id sequences of a column: ids up to the first pad. */

@@ -24,7 +24,6 @@ import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
 import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
-import org.sparktrain.retrieval.eval.TrecRunFile;
 import org.sparktrain.retrieval.train.TrainingTriple;
 
 import java.io.ByteArrayInputStream;
@@ -34,11 +33,12 @@ import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code sparktrain train-biencoder}: fine-tunes the {@code pooled} bi-encoder (MiniLM's token embeddings, trainable
- * token weights and residual layer; {@link PooledEncoder}) on BM25 hard-negative triples of a prepared
- * text-retrieval dataset with the relevance-margin loss (static or self-distilled adaptive margin, Gienapp et al.
+ * token weights and residual layer; {@link PooledEncoder}) on triples of a prepared text-retrieval dataset (BM25 or
+ * model-mined hard negatives, or self-supervised pairs: {@code data.triples}) with the relevance-margin loss (static or self-distilled adaptive margin, Gienapp et al.
  * 2025) or InfoNCE, across Spark workers with cross-worker negatives. Writes {@code model/} (loads in a plain JVM
  * with {@link PooledTextEncoder#load}), {@code eval.json} (nDCG@10, MRR@10, Recall@100, MAP@100 on the validation
  * and test queries) and {@code test.trec} (TREC run of the test queries, top 100).
@@ -92,19 +92,25 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
 
         BiencoderTraining.Collection collection = BiencoderTraining.load(spark, cfg.data().dataset());
         BiencoderTraining.Splits splits = BiencoderTraining.split(collection, cfg.data());
-        List<TrainingTriple> triples = BiencoderTraining.mine(collection, splits.train(), cfg.data());
-        int batch = cfg.engine().batchSize();
-        var frame = BiencoderTraining.frame(spark, collection, triples, tokenizer, cfg.data(), batch,
-                cfg.data().mineSeed());
-        long used = triples.size() - triples.size() % batch;
-        ctx.console().printf(Locale.ROOT, "[%s] %d train / %d validation / %d test queries; %d BM25 triples "
-                        + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), splits.train().size(),
-                splits.validation().size(), splits.test().size(), triples.size(), used, batch, cfg.loss().describe());
-
-        BiencoderFactory factory = new BiencoderFactory(tablePath, cfg.loss(), tokenizer.padId());
         PooledEncoder encoder = new PooledEncoder(table);
         float[] initial = BiencoderTraining.initialParams(encoder, collection, tokenizer, cfg.tokenWeights(),
                 cfg.data().maxDocumentLength());
+        String source = cfg.data().triples();
+        BiencoderTraining.TrainingData training = BiencoderTraining.trainingData(collection, splits, cfg.data(),
+                source.equals("title-body") || source.equals("sentence-rest")
+                        ? BiencoderTraining.loadCorpus(spark, cfg.data().dataset()) : Map.of(),
+                new PooledTextEncoder(encoder, tokenizerJson, initial, cfg.data().maxDocumentLength()));
+        List<TrainingTriple> triples = training.triples();
+        int batch = cfg.engine().batchSize();
+        var frame = BiencoderTraining.frame(spark, training.collection(), triples, tokenizer, cfg.data(), batch,
+                cfg.data().mineSeed());
+        long used = triples.size() - triples.size() % batch;
+        ctx.console().printf(Locale.ROOT, "[%s] %d train / %d validation / %d test queries; %d %s triples "
+                        + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), splits.train().size(),
+                splits.validation().size(), splits.test().size(), triples.size(), source, used, batch,
+                cfg.loss().describe());
+
+        BiencoderFactory factory = new BiencoderFactory(tablePath, cfg.loss(), tokenizer.padId());
         TrainingResult result;
         try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, -1)) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
@@ -136,7 +142,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
             RetrievalMetrics.Summary s = new RetrievalMetrics(collection.qrels().restrictTo(new HashSet<>(splits.test())),
                     cfg.data().minRelevance()).evaluate(test);
             put(eval.putObject("test"), s);
-            writeRunFile(test, cfg.runId(), run, conf);
+            TrecRunOutput.write(test, cfg.runId(), run.file("test.trec"), conf);
             ctx.console().printf(Locale.ROOT, "[%s] test (%d queries): nDCG@10 %.4f, MRR@10 %.4f, R@100 %.4f%n",
                     cfg.runId(), s.queries(), s.ndcg10(), s.mrr10(), s.recall100());
         }
@@ -165,19 +171,6 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
             }
         } finally {
             deleteLocal(local);
-        }
-    }
-
-    private static void writeRunFile(Run test, String tag, RunDirectory run, Configuration conf) throws IOException {
-        java.nio.file.Path local = Files.createTempFile("sparktrain-", ".trec");
-        try {
-            TrecRunFile.write(test, tag, local);
-            try (AtomicOutput out = AtomicOutput.begin(run.file("test.trec"), conf)) {
-                out.fileSystem().copyFromLocalFile(false, true, new Path(local.toUri()), out.tempPath());
-                out.commit();
-            }
-        } finally {
-            Files.deleteIfExists(local);
         }
     }
 

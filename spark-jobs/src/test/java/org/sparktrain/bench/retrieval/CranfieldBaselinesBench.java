@@ -1,16 +1,8 @@
 package org.sparktrain.bench.retrieval;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparktrain.data.BadRecords;
-import org.sparktrain.data.SourceFile;
-import org.sparktrain.data.text.CorpusDocument;
-import org.sparktrain.data.text.CranfieldQrelsReader;
-import org.sparktrain.data.text.CranfieldReader;
-import org.sparktrain.data.text.Judgment;
-import org.sparktrain.data.text.TextQuery;
+import org.sparktrain.jobs.biencoder.BiencoderTraining;
 import org.sparktrain.retrieval.bm25.Bm25Index;
 import org.sparktrain.retrieval.encoder.MiniLmFiles;
 import org.sparktrain.retrieval.encoder.OnnxMiniLmEncoder;
@@ -44,31 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CranfieldBaselinesBench {
     @Test
     void bm25AndMiniLmZeroShotOnTheTestSplit() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"),
-                "data", "cranfield");
-        Configuration conf = new Configuration();
-        BadRecords bad = BadRecords.failFast();
-        Map<String, String> docs = new LinkedHashMap<>();
-        try (CranfieldReader<CorpusDocument> r = CranfieldReader.documents(
-                SourceFile.open(new Path(dir.resolve("cran.all.1400").toUri()), conf), bad)) {
-            r.forEachRemaining(d -> docs.put(d.docId(), (d.title() + " " + d.text()).trim()));
-        }
-        Map<String, String> queries = new LinkedHashMap<>();
-        try (CranfieldReader<TextQuery> r = CranfieldReader.queries(
-                SourceFile.open(new Path(dir.resolve("cran.qry").toUri()), conf), bad)) {
-            r.forEachRemaining(q -> queries.put(q.queryId(), q.text()));
-        }
-        Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
-        try (CranfieldQrelsReader r = new CranfieldQrelsReader(
-                SourceFile.open(new Path(dir.resolve("cranqrel").toUri()), conf), bad)) {
-            r.forEachRemaining((Judgment j) -> judged.computeIfAbsent(j.queryId(), k -> new LinkedHashMap<>())
-                    .put(j.docId(), j.relevance()));
-        }
+        BiencoderTraining.Collection c = CranfieldCollection.load();
+        Map<String, String> docs = c.documents();
+        Map<String, String> queries = c.queries();
         assertEquals(1400, docs.size());
         assertEquals(225, queries.size());
 
         QuerySplit split = QuerySplit.of(queries.keySet(), QuerySplit.CRANFIELD_SEED, QuerySplit.CRANFIELD_TEST_SIZE);
-        Qrels testQrels = Qrels.of(judged).restrictTo(new HashSet<>(split.test()));
+        Qrels testQrels = c.qrels().restrictTo(new HashSet<>(split.test()));
         Map<String, String> testQueries = new LinkedHashMap<>();
         split.test().forEach(q -> testQueries.put(q, queries.get(q)));
         RetrievalMetrics metrics = new RetrievalMetrics(testQrels, 1);

@@ -1,19 +1,10 @@
 package org.sparktrain.bench.retrieval;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sparktrain.data.BadRecords;
-import org.sparktrain.data.SourceFile;
-import org.sparktrain.data.text.CorpusDocument;
-import org.sparktrain.data.text.CranfieldQrelsReader;
-import org.sparktrain.data.text.CranfieldReader;
-import org.sparktrain.data.text.Judgment;
-import org.sparktrain.data.text.TextQuery;
 import org.sparktrain.engine.EngineConfig;
 import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.jobs.biencoder.BiencoderDataConfig;
@@ -26,7 +17,6 @@ import org.sparktrain.retrieval.encoder.PooledEncoder;
 import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
 import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
-import org.sparktrain.retrieval.eval.Qrels;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
 import org.sparktrain.retrieval.eval.TrecRunFile;
@@ -68,7 +58,7 @@ class CranfieldBiencoderBench {
             margins.add(Double.parseDouble(m));
         }
         List<String> variants = List.of(System.getProperty("bench.variants", "static,infonce,adaptive").split(","));
-        BiencoderTraining.Collection c = cranfield();
+        BiencoderTraining.Collection c = CranfieldCollection.load();
         BiencoderDataConfig data = BiencoderDataConfig.of("cranfield").withValidationQueries(30);
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, data);
         assertEquals(75, splits.test().size());
@@ -172,30 +162,5 @@ class CranfieldBiencoderBench {
         return String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %s |%n", name,
                 Double.isNaN(val) ? "-" : String.format(Locale.ROOT, "%.4f", val), s.ndcg10(), s.mrr10(),
                 s.recall100(), time);
-    }
-
-    /** The collection exactly as CranfieldBaselinesBench reads it (title + " " + abstract). */
-    static BiencoderTraining.Collection cranfield() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"),
-                "data", "cranfield");
-        Configuration conf = new Configuration();
-        BadRecords bad = BadRecords.failFast();
-        Map<String, String> docs = new LinkedHashMap<>();
-        try (CranfieldReader<CorpusDocument> r = CranfieldReader.documents(
-                SourceFile.open(new Path(dir.resolve("cran.all.1400").toUri()), conf), bad)) {
-            r.forEachRemaining(d -> docs.put(d.docId(), (d.title() + " " + d.text()).trim()));
-        }
-        Map<String, String> queries = new LinkedHashMap<>();
-        try (CranfieldReader<TextQuery> r = CranfieldReader.queries(
-                SourceFile.open(new Path(dir.resolve("cran.qry").toUri()), conf), bad)) {
-            r.forEachRemaining(q -> queries.put(q.queryId(), q.text()));
-        }
-        Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
-        try (CranfieldQrelsReader r = new CranfieldQrelsReader(
-                SourceFile.open(new Path(dir.resolve("cranqrel").toUri()), conf), bad)) {
-            r.forEachRemaining((Judgment j) -> judged.computeIfAbsent(j.queryId(), k -> new LinkedHashMap<>())
-                    .put(j.docId(), j.relevance()));
-        }
-        return new BiencoderTraining.Collection(docs, queries, Qrels.of(judged));
     }
 }

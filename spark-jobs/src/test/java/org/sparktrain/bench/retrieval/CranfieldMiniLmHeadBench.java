@@ -46,10 +46,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * <p>Phase {@code optimizers} (issue 9): the adaptive-margin loss with Adam at 5 learning rates and with
  * dadapt-adam, prodigy, schedule-free-adamw at their defaults. Phase {@code losses} (issue 4): (a) static margin
  * swept over 4 margins, (b) InfoNCE, (c) self-distillation adaptive margin, with and without in-batch negatives,
- * all with Adam at the learning rate the optimizer phase chose on validation (or {@code bench.lr}), same triples,
+ * all with Adam at the learning rate the optimizer phase chose on validation if it ran first (else {@code bench.lr},
+ * default 1e-4), same triples,
  * same steps. Not a unit test:
  * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldMiniLmHeadBench -Dsurefire.failIfNoSpecifiedTests=false}
- * (properties {@code bench.phases} = {@code optimizers,losses}, {@code bench.epochs} (2), {@code bench.lr},
+ * (properties {@code bench.phases} = {@code optimizers,losses} (run in that order),
+ * {@code bench.batch} (32), {@code bench.epochs} (1), {@code bench.lr},
  * {@code bench.negatives} = {@code bm25|model}). The MiniLM embeddings are cached in
  * {@code target/cranfield-minilm-head/minilm-embeddings.bin}.
  */
@@ -59,13 +61,13 @@ class CranfieldMiniLmHeadBench {
 
     @Test
     void fineTuneFromMiniLmZeroShot(SparkSession spark) throws Exception {
-        int epochs = Integer.getInteger("bench.epochs", 2);
+        int epochs = Integer.getInteger("bench.epochs", 1);
         List<String> phases = List.of(System.getProperty("bench.phases", "optimizers,losses").split(","));
         String negatives = System.getProperty("bench.negatives", "bm25");
         Path out = Path.of("target", "cranfield-minilm-head").toAbsolutePath();
         Files.createDirectories(out);
 
-        BiencoderTraining.Collection c = CranfieldBiencoderBench.cranfield();
+        BiencoderTraining.Collection c = CranfieldCollection.load();
         BiencoderDataConfig data = BiencoderDataConfig.of("cranfield").withValidationQueries(30);
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, data);
         assertEquals(75, splits.test().size());
@@ -84,79 +86,84 @@ class CranfieldMiniLmHeadBench {
                     data.minRelevance()).mine(splits.train(), queryEmb, c.qrels(), data.mineSeed());
             default -> throw new IllegalArgumentException("bench.negatives must be bm25 or model, got " + negatives);
         };
-        EngineConfig engine = new EngineConfig(2, "allreduce", 1, 32, epochs, 42L, 0, 1, 1000, 1, 600, 60, 0);
+        EngineConfig engine = new EngineConfig(2, "allreduce", 1, Integer.getInteger("bench.batch", 32), epochs, 42L, 0,
+                1, 1000, 1, 600, 60, 0);
         Dataset<Row> frame = BiencoderTraining.embeddingFrame(spark, triples, queryEmb, docEmb, engine.batchSize(),
                 data.mineSeed()).cache();
         long used = frame.count();
+        partial = out.resolve("results-" + negatives + ".partial.md");
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                 "Cranfield, minilm-head (frozen all-MiniLM-L6-v2 + residual linear head at identity), %d %s triples"
-                        + " of %d training queries, 2 workers, batch 32, %d epochs (%d steps)%n%n", used, negatives,
-                splits.train().size(), epochs, epochs * used / 32));
-        report.append(Evaluator.HEADER);
+                        + " of %d training queries, 2 workers, batch %d, %d epochs (%d steps)%n%n", used, negatives,
+                splits.train().size(), engine.batchSize(), epochs, epochs * used / engine.batchSize()));
+        append(report, Evaluator.HEADER);
         double[] zero = new double[DIM * DIM + DIM];
-        report.append(eval.row("MiniLM zero-shot = step 0 of every run", zero, "-"));
+        append(report, eval.row("MiniLM zero-shot = step 0 of every run", zero, "-"));
 
         double lr = Double.parseDouble(System.getProperty("bench.lr", "1e-4"));
-        if (phases.contains("optimizers")) {
-            report.append("| **optimizers, adaptive margin loss** | | | | | |\n");
-            double bestVal = -1;
-            double sweepSeconds = 0;
-            for (double rate : List.of(1e-5, 3e-5, 1e-4, 3e-4, 1e-3)) {
-                BiencoderTrainingRun.HeadOutcome o = train(spark, engine, OptimizerConfig.of("adam", rate), out,
-                        "adam-" + rate, BiencoderLossConfig.adaptive(), frame);
-                sweepSeconds += o.trainSeconds();
-                double val = eval.validation(o.params());
-                report.append(eval.row("adam lr=" + rate, o.params(), seconds(o.trainSeconds())));
-                if (val > bestVal) {
-                    bestVal = val;
-                    lr = rate;
+        for (String phase : phases) {
+            if (phase.equals("optimizers")) {
+                append(report, "| **optimizers, adaptive margin loss** | | | | | |\n");
+                double bestVal = -1;
+                double sweepSeconds = 0;
+                for (double rate : List.of(1e-5, 3e-5, 1e-4, 3e-4, 1e-3)) {
+                    BiencoderTrainingRun.HeadOutcome o = train(spark, engine, OptimizerConfig.of("adam", rate), out,
+                            "adam-" + rate, BiencoderLossConfig.adaptive(), frame);
+                    sweepSeconds += o.trainSeconds();
+                    double val = eval.validation(o.params());
+                    append(report, eval.row("adam lr=" + rate, o.params(), seconds(o.trainSeconds())));
+                    if (val > bestVal) {
+                        bestVal = val;
+                        lr = rate;
+                    }
                 }
-            }
-            report.append(String.format(Locale.ROOT, "| adam: sweep of 5 learning rates, best on validation lr=%s "
-                    + "| | | | | %s |%n", lr, seconds(sweepSeconds)));
-            for (String type : List.of("dadapt-adam", "prodigy", "schedule-free-adamw")) {
-                BiencoderTrainingRun.HeadOutcome o = train(spark, engine, OptimizerConfig.defaults(type), out, type,
+                append(report, String.format(Locale.ROOT, "| adam: sweep of 5 learning rates, best on validation lr=%s "
+                        + "| | | | | %s |%n", lr, seconds(sweepSeconds)));
+                for (String type : List.of("dadapt-adam", "prodigy", "schedule-free-adamw")) {
+                    BiencoderTrainingRun.HeadOutcome o = train(spark, engine, OptimizerConfig.defaults(type), out, type,
+                            BiencoderLossConfig.adaptive(), frame);
+                    append(report, eval.row(type + " (defaults)", o.params(), seconds(o.trainSeconds())));
+                }
+            } else if (phase.equals("losses")) {
+                OptimizerConfig adam = OptimizerConfig.of("adam", lr);
+                append(report, String.format(Locale.ROOT, "| **losses, Adam lr=%s** | | | | | |%n", lr));
+                double bestVal = -1;
+                double sweepSeconds = 0;
+                String best = null;
+                double[] bestParams = null;
+                for (double m : List.of(0.05, 0.1, 0.2, 0.4)) {
+                    BiencoderTrainingRun.HeadOutcome o = train(spark, engine, adam, out, "static-" + m,
+                            BiencoderLossConfig.staticMargin(m), frame);
+                    sweepSeconds += o.trainSeconds();
+                    double val = eval.validation(o.params());
+                    append(report, eval.row("(a) static margin c=" + m, o.params(), seconds(o.trainSeconds())));
+                    if (val > bestVal) {
+                        bestVal = val;
+                        best = "c=" + m;
+                        bestParams = o.params();
+                    }
+                }
+                append(report, eval.row("**(a) static margin, best on validation (" + best + ")**", bestParams,
+                        "**" + seconds(sweepSeconds) + " (sweep of 4)**"));
+                BiencoderTrainingRun.HeadOutcome infoNce = train(spark, engine, adam, out, "infonce",
+                        BiencoderLossConfig.infoNce(), frame);
+                append(report, eval.row("**(b) InfoNCE (τ=0.05, in-batch + cross-worker negatives)**", infoNce.params(),
+                        "**" + seconds(infoNce.trainSeconds()) + "**"));
+                BiencoderTrainingRun.HeadOutcome adaptive = train(spark, engine, adam, out, "adaptive",
                         BiencoderLossConfig.adaptive(), frame);
-                report.append(eval.row(type + " (defaults)", o.params(), seconds(o.trainSeconds())));
+                append(report, eval.row("**(c) self-distillation adaptive margin (no sweep)**", adaptive.params(),
+                        "**" + seconds(adaptive.trainSeconds()) + "**"));
+                BiencoderTrainingRun.HeadOutcome inBatch = train(spark, engine, adam, out, "adaptive-inbatch",
+                        BiencoderLossConfig.adaptive().withInBatchNegatives(true), frame);
+                append(report, eval.row("(c) adaptive margin, in-batch negatives", inBatch.params(),
+                        seconds(inBatch.trainSeconds())));
+                TrecRunFile.write(eval.testRun(adaptive.params()), "minilm-head-adaptive",
+                        out.resolve("minilm-head-adaptive.trec"));
+                append(report, String.format(Locale.ROOT, "%n(a) sweep / (c) training time: %.1fx%n",
+                        sweepSeconds / adaptive.trainSeconds()));
+            } else {
+                throw new IllegalArgumentException("bench.phases: unknown phase " + phase);
             }
-        }
-        if (phases.contains("losses")) {
-            OptimizerConfig adam = OptimizerConfig.of("adam", lr);
-            report.append(String.format(Locale.ROOT, "| **losses, Adam lr=%s** | | | | | |%n", lr));
-            double bestVal = -1;
-            double sweepSeconds = 0;
-            String best = null;
-            double[] bestParams = null;
-            for (double m : List.of(0.05, 0.1, 0.2, 0.4)) {
-                BiencoderTrainingRun.HeadOutcome o = train(spark, engine, adam, out, "static-" + m,
-                        BiencoderLossConfig.staticMargin(m), frame);
-                sweepSeconds += o.trainSeconds();
-                double val = eval.validation(o.params());
-                report.append(eval.row("(a) static margin c=" + m, o.params(), seconds(o.trainSeconds())));
-                if (val > bestVal) {
-                    bestVal = val;
-                    best = "c=" + m;
-                    bestParams = o.params();
-                }
-            }
-            report.append(eval.row("**(a) static margin, best on validation (" + best + ")**", bestParams,
-                    "**" + seconds(sweepSeconds) + " (sweep of 4)**"));
-            BiencoderTrainingRun.HeadOutcome infoNce = train(spark, engine, adam, out, "infonce",
-                    BiencoderLossConfig.infoNce(), frame);
-            report.append(eval.row("**(b) InfoNCE (τ=0.05, in-batch + cross-worker negatives)**", infoNce.params(),
-                    "**" + seconds(infoNce.trainSeconds()) + "**"));
-            BiencoderTrainingRun.HeadOutcome adaptive = train(spark, engine, adam, out, "adaptive",
-                    BiencoderLossConfig.adaptive(), frame);
-            report.append(eval.row("**(c) self-distillation adaptive margin (no sweep)**", adaptive.params(),
-                    "**" + seconds(adaptive.trainSeconds()) + "**"));
-            BiencoderTrainingRun.HeadOutcome inBatch = train(spark, engine, adam, out, "adaptive-inbatch",
-                    BiencoderLossConfig.adaptive().withInBatchNegatives(true), frame);
-            report.append(eval.row("(c) adaptive margin, in-batch negatives", inBatch.params(),
-                    seconds(inBatch.trainSeconds())));
-            TrecRunFile.write(eval.testRun(adaptive.params()), "minilm-head-adaptive",
-                    out.resolve("minilm-head-adaptive.trec"));
-            report.append(String.format(Locale.ROOT, "%n(a) sweep / (c) training time: %.1fx%n",
-                    sweepSeconds / adaptive.trainSeconds()));
         }
         Files.writeString(out.resolve("results-" + negatives + ".md"), report);
         System.out.println(report);
@@ -170,6 +177,15 @@ class CranfieldMiniLmHeadBench {
                 name, loss, frame, DIM);
         System.out.printf(Locale.ROOT, "trained %s in %.1f s%n", name, o.trainSeconds());
         return o;
+    }
+
+    private static Path partial;
+
+    /** Appends a row, prints it and rewrites the partial results file (a killed run keeps what it finished). */
+    private static void append(StringBuilder report, String row) throws IOException {
+        report.append(row);
+        System.out.print(row);
+        Files.writeString(partial, report);
     }
 
     private static String seconds(double s) {

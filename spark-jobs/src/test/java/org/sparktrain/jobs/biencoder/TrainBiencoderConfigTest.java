@@ -31,6 +31,7 @@ class TrainBiencoderConfigTest {
         assertNull(cfg.minilm());
         assertEquals(2, cfg.engine().workers());
         assertEquals(32, cfg.engine().batchSize());
+        assertEquals("bm25", cfg.data().triples());
     }
 
     @Test
@@ -59,5 +60,9 @@ class TrainBiencoderConfigTest {
         ConfigException e3 = assertThrows(ConfigException.class,
                 () -> ConfigLoader.bind(t3, TrainBiencoderConfig.class, "t.yaml"));
         assertTrue(e3.getMessage().contains("data.dataset"), e3.getMessage());
+        ObjectNode t4 = ConfigLoader.parse("data: {dataset: /x, triples: teacher}\n", "t.yaml");
+        ConfigException e4 = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(t4, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e4.getMessage().contains("data.triples"), e4.getMessage());
     }
 }

@@ -10,6 +10,7 @@ import org.sparktrain.cli.SparktrainCli;
 import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
+import org.sparktrain.retrieval.eval.ScoredDoc;
 import org.sparktrain.retrieval.eval.TrecRunFile;
 import org.sparktrain.testing.SharedSpark;
 
@@ -82,5 +83,38 @@ class TrainBiencoderJobSparkTest {
         assertEquals(s.ndcg10(), distributed.get("ndcg10").asDouble(), 1e-6);
         assertEquals(s.recall100(), distributed.get("recall100").asDouble(), 1e-6);
         assertTrue(Files.exists(dir.resolve("eval").resolve("test.trec")));
+
+        // encode (Parquet embeddings on Spark partitions) then search: the same run as evaluate-retrieval
+        assertEquals(0, cli(List.of("encode", "--config", Files.writeString(dir.resolve("encode.yaml"),
+                "model: " + run.resolve("model") + "\ndataset: " + dir.resolve("prepared") + "\npartitions: 3\nout: "
+                        + dir.resolve("embeddings") + "\n").toString()), log), log.toString());
+        assertEquals(1400, spark.read().parquet(dir.resolve("embeddings").toString()).count());
+        assertEquals(0, cli(List.of("search", "--config", Files.writeString(dir.resolve("search.yaml"),
+                "model: " + run.resolve("model") + "\nembeddings: " + dir.resolve("embeddings") + "\ndata:\n  dataset: "
+                        + dir.resolve("prepared") + "\n  validationQueries: 30\nqueries: test\nk: 100\nout: "
+                        + dir.resolve("search.trec") + "\n").toString()), log), log.toString());
+        Run searched = TrecRunFile.read(dir.resolve("search.trec"));
+        Run evaluated = TrecRunFile.read(dir.resolve("eval").resolve("test.trec"));
+        assertEquals(75, searched.queryIds().size());
+        // the same ranking up to float rounding (the corpus is encoded in other batches): score at every rank and
+        // score of every document found by both within 1e-5 (near-ties may swap places)
+        int common = 0;
+        for (String q : splits.test()) {
+            List<ScoredDoc> a = searched.ranking(q);
+            List<ScoredDoc> b = evaluated.ranking(q);
+            assertEquals(b.size(), a.size(), "query " + q);
+            java.util.Map<String, Double> bScores = new java.util.HashMap<>();
+            for (int r = 0; r < a.size(); r++) {
+                assertEquals(b.get(r).score(), a.get(r).score(), 1e-5, "query " + q + " rank " + (r + 1));
+                bScores.put(b.get(r).docId(), b.get(r).score());
+            }
+            for (ScoredDoc doc : a) {
+                if (bScores.containsKey(doc.docId())) {
+                    assertEquals(bScores.get(doc.docId()), doc.score(), 1e-5, "query " + q + " doc " + doc.docId());
+                    common++;
+                }
+            }
+        }
+        assertTrue(common >= 75 * 99, "documents found by both runs: " + common);
     }
 }
