@@ -68,6 +68,11 @@ public final class StandaloneCluster implements AutoCloseable {
                 "--webui-port", Integer.toString(freePort())));
     }
 
+    /** Workers started so far (killed ones included); indices for {@link #executors} and {@link #killWorker}. */
+    public int workerCount() {
+        return workers.size();
+    }
+
     /** Kills a worker JVM and the executors it launched (an executor is a child process of its worker). */
     public void killWorker(int i) {
         Process w = workers.get(i);
