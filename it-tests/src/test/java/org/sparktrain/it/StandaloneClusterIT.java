@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * sparktrain on real parts: a Spark standalone master with three 1-core workers (separate JVMs), the shaded cluster
  * jar submitted through Spark's own SparkSubmit in client and in cluster deploy mode, data read from and models
- * written to a real HDFS (MiniDFSCluster). Two methods run end to end: the classifier (prepare, train, evaluate) and
+ * written to a real HDFS (MiniDFSCluster). Three methods run end to end: the classifier (prepare, train, evaluate),
+ * sensitivity sampling feeding the classifier (select with the trained model, train on the weighted selection), and
  * the MoE classifier with loss-free balancing from its shipped config read from HDFS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -88,12 +89,98 @@ class StandaloneClusterIT {
     }
 
     /**
+     * Sensitivity sampling with the classifier trained above (its loss at the k-means representatives, its penultimate
+     * layer as the embedding): m = 3000 draws from the 60,000 training images. Checked on the manifest and on the
+     * selection's Parquet rows read back from HDFS: the multiplicities add up to m, every weight is
+     * multiplicity / (m p), the weights add up to the manifest's sum, which estimates n without bias.
+     */
+    @Test
+    @Order(4)
+    void selectWithTheTrainedModelOnHdfs() throws Exception {
+        StandaloneCluster.Submission s = cluster.submit("client", Map.of(), Duration.ofMinutes(12), "select",
+                "--run-id", "mnist-5pct", "--set", "data.dataset=" + hdfs("data/mnist"),
+                "--set", "model=" + hdfs("runs/mlp-cluster"), "--set", "output=" + hdfs("data/mnist-5pct"),
+                "--set", "selection.method=sensitivity", "--set", "selection.m=3000", "--set", "selection.k=20",
+                "--set", "selection.embedding=model", "--set", "selection.maxIterations=10",
+                "--set", "selection.seed=1");
+        assertEquals(0, s.exitCode(), s.output());
+        FileSystem fs = fixture.fs();
+        JsonNode manifest = RunFiles.json(fs, "/data/mnist-5pct/manifest.json");
+        JsonNode p = manifest.get("properties");
+        assertEquals("sensitivity", p.get("selection.method").asText());
+        assertEquals("model", p.get("selection.embedding").asText());
+        assertEquals(3000, Long.parseLong(p.get("selection.m").asText()));
+        assertEquals(20, Integer.parseInt(p.get("selection.k").asText()));
+        assertEquals(60000, Long.parseLong(p.get("selection.populationSize").asText()));
+        // one row per distinct drawn record: at most m, and with 60,000 records far more than half of the m draws
+        long rows = manifest.at("/splits/train/count").asLong();
+        assertEquals(rows, Long.parseLong(p.get("selection.rows").asText()));
+        assertTrue(rows > 1500 && rows <= 3000, "distinct records " + rows);
+        // every digit is in the selection
+        JsonNode histogram = manifest.at("/splits/train/classHistogram");
+        assertEquals(10, histogram.size(), manifest.at("/splits/train").toString());
+        for (JsonNode c : histogram) {
+            assertTrue(c.asLong() > 0, manifest.at("/splits/train").toString());
+        }
+        assertEquals(10000, manifest.at("/splits/test/count").asInt(), "the test split is copied unchanged");
+
+        // the rows themselves: distinct ids, multiplicities adding up to m, w = multiplicity / (m p) with p a
+        // probability of a distribution over the 60,000 records (the distinct drawn ones hold at most all of it)
+        List<double[]> selected = RunFiles.parquetColumns(fs, "/data/mnist-5pct/train", "id", "weight", "multiplicity",
+                "probability");
+        assertEquals(rows, selected.size());
+        assertEquals(rows, selected.stream().mapToLong(r -> (long) r[0]).distinct().count(), "distinct ids");
+        long draws = 0;
+        double weightSum = 0;
+        double probabilitySum = 0;
+        for (double[] r : selected) {
+            assertTrue(r[2] >= 1 && r[3] > 0 && r[3] < 1, java.util.Arrays.toString(r));
+            assertEquals(r[2] / (3000 * r[3]), r[1], 1e-12 * r[1], "weight of record " + (long) r[0]);
+            draws += (long) r[2];
+            weightSum += r[1];
+            probabilitySum += r[3];
+        }
+        assertEquals(3000, draws);
+        assertTrue(probabilitySum <= 1 + 1e-9, "probabilities of the distinct drawn records sum to " + probabilitySum);
+        double manifestWeightSum = Double.parseDouble(p.get("selection.weightSum").asText());
+        assertEquals(manifestWeightSum, weightSum, 1e-9 * weightSum);
+        // sum over draws of 1/(m p(x)) is an unbiased estimate of n = 60,000
+        assertTrue(Math.abs(weightSum - 60000) < 0.15 * 60000, "sum of weights " + weightSum);
+        System.out.printf("select on the cluster: %d distinct of m = 3000 draws, weights sum %.1f (n = 60000), "
+                + "probabilities of the selected rows sum %.4f%n", rows, weightSum, probabilitySum);
+    }
+
+    /** train-classifier on the weighted selection; validation on the full dataset's test split. */
+    @Test
+    @Order(5)
+    void trainOnTheWeightedSelection() throws Exception {
+        long rows = RunFiles.json(fixture.fs(), "/data/mnist-5pct/manifest.json").at("/splits/train/count").asLong();
+        StandaloneCluster.Submission s = cluster.submit("client", Map.of(), Duration.ofMinutes(10), "train-classifier",
+                "--run-id", "mlp-selection", "--set", "output=" + hdfs("runs"),
+                "--set", "data.dataset=" + hdfs("data/mnist"), "--set", "data.selection=" + hdfs("data/mnist-5pct"),
+                "--set", "model.type=mlp", "--set", "model.hidden=[64]", "--set", "engine.workers=2",
+                "--set", "engine.batchSize=64", "--set", "engine.epochs=3", "--set", "engine.logEvery=20");
+        assertEquals(0, s.exitCode(), s.output());
+        // the engine splits the selection's rows into 2 shards differing by at most one; an epoch is the bigger
+        // shard in local batches of 32: it trained on the selection, not on the 60,000 records
+        long steps = 3 * (((rows + 1) / 2 + 31) / 32);
+        assertTrue(s.output().contains("[mlp-selection] trained " + steps + " steps"), steps + " steps: " + s.output());
+        assertTrue(s.output().contains("weighted loss: column weight x " + String.format(java.util.Locale.ROOT, "%.6g",
+                (double) rows / 60000)), s.output());
+        JsonNode validation = RunFiles.last(fixture.fs(), "/runs/mlp-selection/metrics.jsonl", "validation");
+        assertEquals("test", validation.get("split").asText(), validation.toString());
+        assertTrue(validation.get("accuracy").asDouble() > 0.8, validation.toString());
+        System.out.printf("train on the selection (%d rows, %d steps): test accuracy %.4f%n", rows, steps,
+                validation.get("accuracy").asDouble());
+    }
+
+    /**
      * train-moe from the shipped loss-free config, itself read from HDFS, for one epoch: accuracy, the loads the
      * metrics report, MaxVio falling as the routing biases move, and the biases in the model equal to those in the
      * final checkpoint.
      */
     @Test
-    @Order(4)
+    @Order(6)
     void trainMoeWithLossFreeBalancingFromAConfigOnHdfs() throws Exception {
         FileSystem fs = fixture.fs();
         fs.copyFromLocalFile(new Path(cluster.root().resolve("deploy/configs/train-moe-mnist-loss-free.yaml").toString()),

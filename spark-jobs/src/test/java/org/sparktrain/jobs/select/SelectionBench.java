@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sparktrain.api.Sparktrain;
+import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.data.sampling.InverseCdfSampler;
 import org.sparktrain.data.sampling.SelectionSettings;
@@ -227,6 +228,70 @@ class SelectionBench {
                 + "%.4f, uniform %.4f; full training set (%d epochs) %.4f", epochs, mean(sw), mean(un), EPOCHS,
                 fullAcc));
         report(String.format(Locale.ROOT, "longer-training part: %.0f s", (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
+     * Cost: the {@code select} job (sensitivity, label-aware, calibrated λ, m = 10%) on all 70,000 MNIST records
+     * (train and test splits as one train split) and on a 10x replicated copy (700,000), against one training epoch
+     * of the same MLP on 70,000 records (from the samples/s of a 1-epoch full-data run).
+     */
+    @Test
+    @Order(4)
+    void selectionCost(SparkSession spark) throws Exception {
+        String[] dp = prepareAndPilot(spark, "mnist", 6000);
+        train(spark, "mnist-full-1ep", dp[0], null, 1, 42, List.of());
+        double sps = new ObjectMapper().readTree(Path.of(OUT, "runs", "mnist-full-1ep", "model", "model-card.json")
+                .toFile()).at("/metrics/samplesPerSecond").asDouble();
+        double epochSeconds = 70000 / sps;
+        report(String.format(Locale.ROOT, "MNIST MLP [128], 2 workers, batch 64: %.0f samples/s, one epoch of 70,000 "
+                + "records %.1f s", sps, epochSeconds));
+        for (int copies : new int[]{1, 10}) {
+            String data = replicated(spark, dp[0], copies);
+            long n = 70000L * copies;
+            String out = OUT + "/cost-" + copies;
+            long t0 = System.nanoTime();
+            select(spark, out, data, dp[1], "sensitivity", n / 10, 1,
+                    List.of("selection.labelAware=true", "selection.lambdaQuantile=0.9"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            report(String.format(Locale.ROOT, "selection cost, n = %d (%dx): %.1f s = %.2f training epochs of 70,000 "
+                    + "records, %.1f µs per record", n, copies, seconds, seconds / epochSeconds, seconds / n * 1e6));
+        }
+    }
+
+    /** MNIST's train and test splits as one train split of 70,000·copies records (ids made unique), test copied. */
+    private static String replicated(SparkSession spark, String mnist, int copies) throws Exception {
+        String out = OUT + "/mnist-all-x" + copies;
+        if (Files.exists(Path.of(out, "manifest.json"))) {
+            return out;
+        }
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        DatasetManifest source = PreparedDataset.readManifest(mnist, conf);
+        // ids 2i (train) and 2i + 1 (test) are distinct whatever ids the prepared splits use; copy c adds c·span
+        Dataset<Row> all = PreparedDataset.readSplit(spark, mnist, "train")
+                .withColumn("id", org.apache.spark.sql.functions.col("id").multiply(2L))
+                .union(PreparedDataset.readSplit(spark, mnist, "test")
+                        .withColumn("id", org.apache.spark.sql.functions.col("id").multiply(2L).plus(1L)));
+        long span = all.agg(org.apache.spark.sql.functions.max("id")).first().getLong(0) + 1;
+        Dataset<Row> rows = all.crossJoin(spark.range(copies).withColumnRenamed("id", "copy"))
+                .withColumn("id", org.apache.spark.sql.functions.col("id")
+                        .plus(org.apache.spark.sql.functions.col("copy").multiply(span)))
+                .select("id", "features", "label").repartition(8 * copies);
+        rows.write().parquet(out + "/train");
+        PreparedDataset.readSplit(spark, mnist, "test").write().parquet(out + "/test");
+        long[] h = new long[10];
+        for (int c = 0; c < 10; c++) {
+            h[c] = (source.split("train").classHistogram().get(c) + source.split("test").classHistogram().get(c))
+                    * (long) copies;
+        }
+        java.util.Map<String, DatasetManifest.Split> splits = new java.util.LinkedHashMap<>();
+        splits.put("train", new DatasetManifest.Split(70000L * copies, java.util.Arrays.stream(h).boxed().toList()));
+        splits.put("test", source.split("test"));
+        DatasetManifest m = new DatasetManifest(source.format(), "mnist-all-x" + copies, source.kind(),
+                source.featureShape(), source.numClasses(), source.classNames(), splits, source.sources(), 0,
+                java.time.Instant.now().toString(), "SelectionBench");
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
+        PreparedDataset.writeManifest(dir.getFileSystem(conf), dir, m);
+        return out;
     }
 
     private static double mean(double[] a) {
