@@ -8,9 +8,10 @@ import java.util.List;
  * message starts with the field name, so the config loader can prefix the section ({@code selection.m: ...}).
  *
  * @param method        {@code sensitivity} (clustering-based sensitivity sampling, Axiotis et al., ICML 2024),
- *                      {@code uniform} (every record with probability 1/n, the baseline) or {@code margin} (the m
- *                      records of smallest classification margin, {@link MarginSampling}; needs a model and m <= n);
- *                      default sensitivity
+ *                      {@code uniform} (every record with probability 1/n, the baseline), {@code margin} (the m
+ *                      records of smallest classification margin, {@link MarginSampling}; needs a model and m <= n)
+ *                      or {@code leverage} (p = h_ii / d, the exact leverage scores of the table's linear-regression
+ *                      design, {@link LeverageScores}); default sensitivity
  * @param k             number of k-means clusters, 1..n; default min(100, n)
  * @param m             number of i.i.d. draws (with replacement); exactly one of m and fraction
  * @param fraction      m as a fraction of the n records, in (0, 1]: m = max(1, round(fraction * n))
@@ -46,7 +47,9 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
     public static final String SENSITIVITY = "sensitivity";
     public static final String UNIFORM = "uniform";
     public static final String MARGIN = "margin";
-    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM, MARGIN);
+    /** Exact leverage-score sampling of a table's linear-regression design ({@link LeverageScores}). */
+    public static final String LEVERAGE = "leverage";
+    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM, MARGIN, LEVERAGE);
     public static final String RAW = "raw";
     public static final String PCA = "pca";
     public static final String MODEL = "model";

@@ -94,6 +94,7 @@ public final class SensitivitySampling {
         if (n == 0) {
             throw new BadInputException("prepared dataset " + source + ": split train is empty, nothing to select");
         }
+        requireUniqueIds(records, source);
         long m = s.draws(n);
         int k = 0;
         SensitivityScores scores;
@@ -102,6 +103,9 @@ public final class SensitivitySampling {
         }
         if (SelectionSettings.UNIFORM.equals(s.method())) {
             scores = SensitivityScores.uniform(records);
+        } else if (SelectionSettings.LEVERAGE.equals(s.method())) {
+            scores = LeverageScores.compute(records, manifest.featureSize(), "selection.method: leverage: "
+                    + source + "/" + PreparedDataset.TRAIN);
         } else {
             try {
                 k = s.clusters(n);
@@ -121,6 +125,21 @@ public final class SensitivitySampling {
             return write(spark, selected, manifest, source, output, s, model, scores, n, m, k, total, start);
         } finally {
             scores.release();
+        }
+    }
+
+    /**
+     * Fails with a {@link BadInputException} naming the dataset, the split and one duplicated id if two records of
+     * {@code records} share an id (the selection merges draws by id, so ids must identify records). One Spark
+     * aggregation; only the first duplicate found reaches the driver.
+     */
+    static void requireUniqueIds(Dataset<Row> records, String source) {
+        List<Row> dup = records.groupBy(PreparedDataset.ID).count().filter(col("count").gt(1))
+                .orderBy(PreparedDataset.ID).limit(1).collectAsList();
+        if (!dup.isEmpty()) {
+            throw new BadInputException("prepared dataset " + source + ": split " + PreparedDataset.TRAIN
+                    + " has duplicate record ids (e.g. id " + dup.get(0).getLong(0) + " occurs " + dup.get(0).getLong(1)
+                    + " times); selection needs every record to have its own id");
         }
     }
 
