@@ -55,11 +55,10 @@ public final class LeverageScores {
         checkFullRank(r, design, where);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(records.sparkSession().sparkContext());
         Broadcast<double[][]> rB = jsc.broadcast(r);
-        Broadcast<LinearDesign> designB = jsc.broadcast(design);
         int parts = Math.max(1, records.rdd().getNumPartitions());
         JavaRDD<ScoredRecord> scored = records.select(PreparedDataset.ID, PreparedDataset.FEATURES).javaRDD()
                 .map(row -> {
-                    double[] a = designB.value().row(RecordEmbedding.features(row, 1));
+                    double[] a = design.row(RecordEmbedding.features(row, 1)); // the design travels in the closure
                     return new ScoredRecord(row.getLong(0), -1, 0, leverage(rB.value(), a));
                 }).sortBy(ScoredRecord::id, true, parts).persist(StorageLevel.MEMORY_AND_DISK());
         return new SensitivityScores(scored, List.of(), 0, EMBEDDING + ": " + design, 0);

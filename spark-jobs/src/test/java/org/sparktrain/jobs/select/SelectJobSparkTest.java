@@ -187,6 +187,125 @@ class SelectJobSparkTest {
         assertEquals("120.0", manifest.properties().get("selection.weightSum"));
     }
 
+    /**
+     * {@code selection.method: leverage} on a FANN regression table through the CLI: p = h_ii / d checked against the
+     * closed form h_ii = 1/n + (x_i − x̄)ᵀ S⁻¹ (x_i − x̄) (S the centred scatter matrix of the two varying inputs; the
+     * constant third input is dropped); then the same table with a duplicated id fails with exit 2 naming it.
+     */
+    @Test
+    void leverageSelectionOfARegressionTableAndDuplicateIds(SparkSession spark) throws Exception {
+        int n = 30;
+        StringBuilder fann = new StringBuilder(n + " 3 1\n");
+        java.util.Random rng = new java.util.Random(11);
+        for (int i = 0; i < n; i++) {
+            double a = rng.nextGaussian();
+            double b = i == 4 ? 6.0 : rng.nextGaussian();
+            fann.append(String.format(java.util.Locale.ROOT, "%.6f %.6f 0.5%n%.6f%n", a, b, 1 + a - 0.5 * b
+                    + 0.1 * rng.nextGaussian()));
+        }
+        Files.writeString(dir.resolve("reg.train"), fann.toString());
+        Result p = cli("prepare", "--set", "source=fann", "--set", "table.train=" + dir.resolve("reg.train"),
+                "--set", "output=" + dir.resolve("reg"));
+        assertEquals(0, p.code(), p.err());
+        Result s = cli("select", "--run-id", "lev", "--set", "data.dataset=" + dir.resolve("reg"),
+                "--set", "output=" + dir.resolve("reg-lev"), "--set", "selection.method=leverage",
+                "--set", "selection.m=20", "--set", "selection.seed=5");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("leverage selection of"), s.out());
+
+        List<Row> rows = PreparedDataset.readSplit(spark, dir.resolve("reg").toString(), "train").collectAsList();
+        Map<Long, double[]> x = new HashMap<>();
+        double[] mean = new double[2];
+        for (Row r : rows) {
+            float[] f = features(r);
+            x.put(r.getLong(0), new double[]{f[0], f[1]});
+            mean[0] += f[0] / (double) n;
+            mean[1] += f[1] / (double) n;
+        }
+        double s00 = 0;
+        double s01 = 0;
+        double s11 = 0;
+        for (double[] v : x.values()) {
+            s00 += (v[0] - mean[0]) * (v[0] - mean[0]);
+            s01 += (v[0] - mean[0]) * (v[1] - mean[1]);
+            s11 += (v[1] - mean[1]) * (v[1] - mean[1]);
+        }
+        double det = s00 * s11 - s01 * s01;
+        long draws = 0;
+        for (Row r : spark.read().parquet(dir.resolve("reg-lev/train").toString()).collectAsList()) {
+            double[] v = x.get(r.getLong(0));
+            double d0 = v[0] - mean[0];
+            double d1 = v[1] - mean[1];
+            double h = 1.0 / n + (d0 * d0 * s11 - 2 * d0 * d1 * s01 + d1 * d1 * s00) / det;
+            double prob = r.getDouble(r.fieldIndex("probability"));
+            assertEquals(h / 3, prob, 1e-9 * prob, "p of record " + r.getLong(0));
+            assertEquals(r.getInt(r.fieldIndex("multiplicity")) / (20 * prob), r.getDouble(r.fieldIndex("weight")),
+                    1e-9);
+            draws += r.getInt(r.fieldIndex("multiplicity"));
+        }
+        assertEquals(20, draws);
+        DatasetManifest manifest = PreparedDataset.readManifest(dir.resolve("reg-lev").toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertEquals("leverage", manifest.properties().get("selection.method"));
+        assertEquals(3.0, Double.parseDouble(manifest.properties().get("selection.totalMass")), 1e-9);
+
+        // a copy of the table whose train split holds record 3 twice
+        Path dup = dir.resolve("reg-dup");
+        Files.createDirectories(dup);
+        Files.copy(dir.resolve("reg/manifest.json"), dup.resolve("manifest.json"));
+        org.apache.spark.sql.Dataset<Row> train = PreparedDataset.readSplit(spark, dir.resolve("reg").toString(),
+                "train");
+        train.union(train.filter("id = 3")).write().parquet(dup.resolve("train").toString());
+        for (String method : List.of("leverage", "uniform")) {
+            Result bad = cli("select", "--set", "data.dataset=" + dup, "--set", "output=" + dir.resolve("dup-out"),
+                    "--set", "selection.method=" + method, "--set", "selection.m=10");
+            assertEquals(2, bad.code(), bad.err());
+            assertTrue(bad.err().contains("prepared dataset " + dup + ": split train has duplicate record ids (e.g. id 3 "
+                    + "occurs 2 times)"), bad.err());
+            assertFalse(Files.exists(dir.resolve("dup-out")));
+        }
+    }
+
+    /**
+     * The embedding of a batch does not depend on other threads embedding at the same time: two instances (as two
+     * Spark tasks on one executor hold them) embed all records concurrently, repeatedly, and every result equals the
+     * single-threaded one bit for bit.
+     */
+    @Test
+    void concurrentEmbeddingsEqualTheSingleThreadedOnes(SparkSession spark) throws Exception {
+        Result t = cli("train-classifier", "--run-id", "conc", "--set", "output=" + dir.resolve("runs"),
+                "--set", "data.dataset=" + dir.resolve("data"), "--set", "model.type=mlp", "--set", "model.hidden=[8]",
+                "--set", "engine.workers=1", "--set", "engine.epochs=1", "--set", "engine.batchSize=20");
+        assertEquals(0, t.code(), t.err());
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<Row> rows = PreparedDataset.readSplit(spark, dir.resolve("data").toString(), "train").collectAsList();
+        float[][] x = new float[rows.size()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = features(rows.get(i));
+        }
+        float[][] reference = ClassifierSelectionModel.load(dir.resolve("runs/conc").toString(), conf).embed(x);
+        ClassifierSelectionModel a = ClassifierSelectionModel.load(dir.resolve("runs/conc").toString(), conf);
+        ClassifierSelectionModel b = ClassifierSelectionModel.load(dir.resolve("runs/conc").toString(), conf);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        int mismatches = 0;
+        try {
+            for (int rep = 0; rep < 200; rep++) {
+                java.util.concurrent.Future<float[][]> fa = pool.submit(() -> a.embed(x));
+                java.util.concurrent.Future<float[][]> fb = pool.submit(() -> b.embed(x));
+                for (float[][] e : List.of(fa.get(), fb.get())) {
+                    for (int i = 0; i < x.length; i++) {
+                        if (!java.util.Arrays.equals(reference[i], e[i])) {
+                            mismatches++;
+                        }
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, mismatches, "rows embedded differently under concurrency");
+    }
+
     private static float[] features(Row r) {
         List<Object> f = r.getList(1);
         float[] x = new float[f.size()];
