@@ -49,6 +49,21 @@ public final class BiencoderTrainingRun {
         }
     }
 
+    private BiencoderTrainingRun(BiencoderTrainingRun base, EngineConfig engine, OptimizerConfig optimizer) {
+        this.spark = base.spark;
+        this.table = base.table;
+        this.padId = base.padId;
+        this.engine = engine;
+        this.optimizer = optimizer;
+        this.workDir = base.workDir;
+        this.tablePath = base.tablePath;
+    }
+
+    /** The same token table (not written again) and work directory with another engine and optimizer setting. */
+    public BiencoderTrainingRun with(EngineConfig engine, OptimizerConfig optimizer) {
+        return new BiencoderTrainingRun(this, engine, optimizer);
+    }
+
     /** Trained {@code minilm-head} parameters ([W | c], evaluation point of the optimizer) and the training time. */
     public record HeadOutcome(double[] params, double trainSeconds, TrainingResult result) {
     }

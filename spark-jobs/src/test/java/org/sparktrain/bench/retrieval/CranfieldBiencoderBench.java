@@ -45,7 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldBiencoderBench -Dsurefire.failIfNoSpecifiedTests=false}
  * (system properties {@code bench.epochs}, {@code bench.lr}, {@code bench.margins} override the settings;
  * {@code bench.variants}, a subset of {@code static,infonce,adaptive}, runs only those;
- * {@code bench.adaptiveInBatch=true} gives (c) in-batch negatives).
+ * {@code bench.adaptiveInBatch=true} gives (c) in-batch negatives). {@code bench.variants=optimizers} runs only the
+ * issue-9 comparison instead ({@link OptimizerSeedSweep}: adaptive margin, Adam over {@code bench.adamRates} against
+ * the learning-rate-free specs {@code bench.free}, each over {@code bench.seeds}).
  */
 @ExtendWith(SharedSpark.class)
 class CranfieldBiencoderBench {
@@ -100,6 +102,34 @@ class CranfieldBiencoderBench {
                     BiencoderTraining.evaluate(zero, c, splits.test(), 1), "-"));
         }
 
+        if (variants.contains("optimizers")) {
+            String summary = OptimizerSeedSweep.run((name, optimizer, seed) -> {
+                EngineConfig seeded = new EngineConfig(2, "allreduce", 1, engine.batchSize(), epochs, 41L + seed, 0, 1,
+                        1000, 1, 600, 60, 0);
+                Dataset<Row> ordered = BiencoderTraining.frame(spark, c, triples, tokenizer, data, engine.batchSize(),
+                        seed);
+                BiencoderTrainingRun.Outcome o = trainer.with(seeded, optimizer).train(
+                        "sweep-" + Math.abs(name.hashCode()) + "-" + seed, BiencoderLossConfig.adaptive(), ordered,
+                        data, initial, tokenizerJson);
+                System.out.printf(Locale.ROOT, "trained %s seed %d in %.1f s%n", name, seed, o.trainSeconds());
+                return new OptimizerSeedSweep.Result(
+                        BiencoderTraining.evaluate(o.model(), c, splits.validation(), 1).ndcg10(),
+                        BiencoderTraining.evaluate(o.model(), c, splits.test(), 1), o.trainSeconds(),
+                        OptimizerSeedSweep.distance(o.result().evalParams(), initial));
+            }, rates(), OptimizerSeedSweep.parse(System.getProperty("bench.free",
+                    CranfieldMiniLmHeadBench.FREE_DEFAULTS)), OptimizerSeedSweep.seeds(
+                    System.getProperty("bench.seeds", "1,2,3")), line -> {
+                table1.append(line);
+                System.out.print(line);
+                Files.writeString(out.resolve("optimizers.partial.md"), table1);
+            });
+            String report = String.format(Locale.ROOT, "Cranfield, pooled encoder, adaptive margin, %d BM25 triples, "
+                    + "2 workers, batch 32, %d epochs, token weights initialised with IDF%n%n%s%n%s", used, epochs,
+                    table1, summary);
+            Files.writeString(out.resolve("optimizers.md"), report);
+            System.out.println(report);
+            return;
+        }
         double sweepSeconds = 0;
         double bestVal = -1;
         String bestName = null;
@@ -152,6 +182,14 @@ class CranfieldBiencoderBench {
                 sweepSeconds / adaptive.trainSeconds());
         Files.writeString(out.resolve("results.md"), report);
         System.out.println(report);
+    }
+
+    private static List<Double> rates() {
+        List<Double> out = new ArrayList<>();
+        for (String r : System.getProperty("bench.adamRates", "1e-4,3e-4,1e-3,3e-3,1e-2").split(",")) {
+            out.add(Double.parseDouble(r.trim()));
+        }
+        return out;
     }
 
     private static String seconds(double s) {

@@ -52,7 +52,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code mvn -B -o -q -pl spark-jobs -am test -Dtest=CranfieldMiniLmHeadBench -Dsurefire.failIfNoSpecifiedTests=false}
  * (properties {@code bench.phases} = {@code optimizers,losses} (run in that order),
  * {@code bench.batch} (32), {@code bench.epochs} (1), {@code bench.lr},
- * {@code bench.negatives} = {@code bm25|model}). The MiniLM embeddings are cached in
+ * {@code bench.negatives} = {@code bm25|model}). Phase {@code sweep} ({@link OptimizerSeedSweep}): Adam over
+ * {@code bench.adamRates} against the learning-rate-free specs {@code bench.free}, each over {@code bench.seeds}
+ * (the seed orders the triples; seed 1 with engine seed 42 is the order of the other phases). The MiniLM embeddings are cached in
  * {@code target/cranfield-minilm-head/minilm-embeddings.bin}.
  */
 @ExtendWith(SharedSpark.class)
@@ -124,6 +126,21 @@ class CranfieldMiniLmHeadBench {
                             BiencoderLossConfig.adaptive(), frame);
                     append(report, eval.row(type + " (defaults)", o.params(), seconds(o.trainSeconds())));
                 }
+            } else if (phase.equals("sweep")) {
+                String summary = OptimizerSeedSweep.run((name, optimizer, seed) -> {
+                    EngineConfig seeded = new EngineConfig(2, "allreduce", 1, engine.batchSize(), epochs, 41L + seed,
+                            0, 1, 1000, 1, 600, 60, 0);
+                    Dataset<Row> ordered = BiencoderTraining.embeddingFrame(spark, triples, queryEmb, docEmb,
+                            engine.batchSize(), seed);
+                    BiencoderTrainingRun.HeadOutcome o = train(spark, seeded, optimizer, out,
+                            "sweep-" + Math.abs(name.hashCode()) + "-" + seed, BiencoderLossConfig.adaptive(), ordered);
+                    return new OptimizerSeedSweep.Result(eval.validation(o.params()), eval.metrics(o.params(),
+                            splits.test()), o.trainSeconds(), OptimizerSeedSweep.distance(o.result().evalParams(),
+                            new float[o.result().evalParams().length]));
+                }, rates(), OptimizerSeedSweep.parse(System.getProperty("bench.free", FREE_DEFAULTS)),
+                        OptimizerSeedSweep.seeds(System.getProperty("bench.seeds", "1,2,3")),
+                        line -> append(report, line));
+                append(report, "\n" + summary);
             } else if (phase.equals("losses")) {
                 OptimizerConfig adam = OptimizerConfig.of("adam", lr);
                 append(report, String.format(Locale.ROOT, "| **losses, Adam lr=%s** | | | | | |%n", lr));
@@ -177,6 +194,17 @@ class CranfieldMiniLmHeadBench {
                 name, loss, frame, DIM);
         System.out.printf(Locale.ROOT, "trained %s in %.1f s%n", name, o.trainSeconds());
         return o;
+    }
+
+    /** The learning-rate-free optimizers of phase {@code sweep}: spec defaults and spec-listed default options. */
+    static final String FREE_DEFAULTS = "schedule-free-adamw;prodigy;dadapt-adam;dog;ldog;schedule-free-sgd";
+
+    private static List<Double> rates() {
+        List<Double> out = new ArrayList<>();
+        for (String r : System.getProperty("bench.adamRates", "1e-5,3e-5,1e-4,3e-4,1e-3").split(",")) {
+            out.add(Double.parseDouble(r.trim()));
+        }
+        return out;
     }
 
     private static Path partial;
