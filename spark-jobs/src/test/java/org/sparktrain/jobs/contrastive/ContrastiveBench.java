@@ -30,7 +30,7 @@ import java.util.Locale;
  * {@code SPARKTRAIN_BENCH_CONTRASTIVE_LT_HEAD} (default 2,000) images, class k keeping round(2000·100^(−k/9))
  * (4,965 records, 4,864 after the trim to whole batches); the balanced set is
  * {@code SPARKTRAIN_BENCH_CONTRASTIVE_PER_CLASS} (default 500) images per class (5,000, trimmed to 4,864), so both
- * sets cost the same per epoch. {@code SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS} (default 3) epochs at global batch 256
+ * sets cost the same per epoch. {@code SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS} (default 10) epochs at global batch 256
  * on 2 workers, the MLP encoder 784-256-128 with a 128-128-64 head (the shipped configs' {@code model.encoder: mlp}
  * with encoderHidden 256); the probe runs {@code SPARKTRAIN_BENCH_CONTRASTIVE_PROBE_ITERATIONS} (default 50) L-BFGS
  * iterations.
@@ -39,7 +39,7 @@ import java.util.Locale;
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
 class ContrastiveBench {
     static final String OUT = System.getenv().getOrDefault("SPARKTRAIN_BENCH_DIR", "target/contrastive-bench");
-    static final int EPOCHS = Integer.parseInt(env("EPOCHS", "3"));
+    static final int EPOCHS = Integer.parseInt(env("EPOCHS", "10"));
     static final int PER_CLASS = Integer.parseInt(env("PER_CLASS", "500"));
     static final int LT_HEAD = Integer.parseInt(env("LT_HEAD", "2000"));
     static final int PROBE_ITERATIONS = Integer.parseInt(env("PROBE_ITERATIONS", "50"));
@@ -54,7 +54,7 @@ class ContrastiveBench {
     }
 
     record Run(String set, String method, long seed, double accuracy, double spearman, double[] meanTau,
-               long[] classCounts, double seconds) {
+               long[] classCounts, double seconds, double samplesPerSecond) {
     }
 
     @Test
@@ -76,13 +76,102 @@ class ContrastiveBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-fashion", "SimCLR vs SogCLR vs iSogCLR on "
                             + "balanced and long-tailed Fashion-MNIST (linear probe, seeds 42.." + seed + ")",
-                    "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveBench "
+                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS + " mvn -B -o -pl spark-jobs -am "
+                            + "test -Dtest=ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist "
                             + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
         }
     }
 
+    /**
+     * SogCLR's small-batch claim: accuracy at global batch 64 vs 256, SimCLR and SogCLR, balanced set, equal epochs,
+     * {@code SPARKTRAIN_BENCH_CONTRASTIVE_SEEDS} seeds.
+     */
+    @Test
+    void smallBatchClaim(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
+        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
+            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
+        }
+        List<Run> batch64 = new ArrayList<>();
+        List<Run> batch256 = new ArrayList<>();
+        StringBuilder md = new StringBuilder();
+        for (int s = 0; s < SEEDS; s++) {
+            long seed = 42 + s;
+            for (String method : List.of("simclr", "sogclr")) {
+                batch64.add(run(spark, data, "balanced", method, seed, "-b64", List.of("engine.batchSize=64")));
+                batch256.add(run(spark, data, "balanced", method, seed, "-b256", List.of("engine.batchSize=256")));
+            }
+        }
+        md.append("| method | batch 64: probe top-1 per seed | mean ± sd | batch 256: probe top-1 per seed | mean ± sd"
+                + " | 64 − 256 |\n|---|---|---|---|---|---|\n");
+        for (String method : List.of("simclr", "sogclr")) {
+            double[] a = batch64.stream().filter(r -> r.method().equals(method)).mapToDouble(Run::accuracy).toArray();
+            double[] b = batch256.stream().filter(r -> r.method().equals(method)).mapToDouble(Run::accuracy)
+                    .toArray();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f | %s | %.4f ± %.4f | %+.4f |%n", method,
+                    join(a, "%.4f"), mean(a), sd(a), join(b, "%.4f"), mean(b), sd(b), mean(a) - mean(b)));
+        }
+        md.append(String.format(Locale.ROOT, "%nSetup: as the block above (balanced set, %d images per class, MLP "
+                + "encoder width %s, %d epochs, Adam 1e-3, τ 0.2, γ 0.9), only the global batch changes (64 or 256 "
+                + "on 2 workers: 32 or 128 per worker); equal epochs, so batch 64 takes 4x the steps.%n", PER_CLASS,
+                ENCODER_HIDDEN, EPOCHS));
+        System.out.println(md);
+        BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-batch", "SogCLR small-batch claim "
+                        + "(batch 64 vs 256)", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
+                        + " mvn -B -o -pl spark-jobs -am test "
+                        + "-Dtest=ContrastiveBench#smallBatchClaim -Dsurefire.failIfNoSpecifiedTests=false", load,
+                md.toString());
+    }
+
+    /**
+     * Training throughput of train-contrastive on 2 engine workers vs 1 (SogCLR, global batch 256, balanced set;
+     * a warm-up run, then the two worker counts alternate in order, 3 repetitions, so that load from other processes
+     * falls on both alike). Each worker is one Spark task with one native thread ({@code engine.threadsPerWorker} 0 =
+     * the task's cores).
+     */
+    @Test
+    void workerThroughput(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
+        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
+            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
+        }
+        StringBuilder md = new StringBuilder();
+        List<Run> one = new ArrayList<>();
+        List<Run> two = new ArrayList<>();
+        // one discarded warm-up run (JIT, Spark and ND4J initialisation), then the order alternates per repetition
+        run(spark, data, "balanced", "sogclr", 41, "-warmup", List.of("engine.workers=2", "probe.maxIterations=1"));
+        for (int rep = 0; rep < 3; rep++) {
+            long seed = 42 + rep;
+            for (int workers : rep % 2 == 0 ? new int[] {1, 2} : new int[] {2, 1}) {
+                (workers == 1 ? one : two).add(run(spark, data, "balanced", "sogclr", seed, "-w" + workers,
+                        List.of("engine.workers=" + workers, "probe.maxIterations=1")));
+            }
+        }
+        double[] s1 = one.stream().mapToDouble(Run::samplesPerSecond).toArray();
+        double[] s2 = two.stream().mapToDouble(Run::samplesPerSecond).toArray();
+        md.append(String.format(Locale.ROOT, "Training throughput (SogCLR, global batch 256, balanced set, %d epochs,"
+                        + " samples/s of the training loop as the job reports it, a discarded warm-up run, then 3"
+                        + " repetitions in alternating order):"
+                        + " 1 worker %s (mean %.0f); 2 workers %s (mean %.0f); 2 workers / 1 worker = %.2fx.%n", EPOCHS,
+                join(s1, "%.0f"), mean(s1), join(s2, "%.0f"), mean(s2), mean(s2) / mean(s1)));
+        System.out.println(md);
+        BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-throughput", "Throughput of train-contrastive"
+                        + " on 2 workers vs 1", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
+                        + " mvn -B -o -pl spark-jobs -am test "
+                        + "-Dtest=ContrastiveBench#workerThroughput -Dsurefire.failIfNoSpecifiedTests=false", load,
+                md.toString());
+    }
+
     static Run run(SparkSession spark, String data, String set, String method, long seed) throws Exception {
-        String runId = set + "-" + method + "-" + seed;
+        return run(spark, data, set, method, seed, "", List.of());
+    }
+
+    /** One train-contrastive run; {@code tag} distinguishes run ids, {@code extra} overrides come last. */
+    static Run run(SparkSession spark, String data, String set, String method, long seed, String tag,
+                   List<String> extra) throws Exception {
+        String runId = set + "-" + method + "-" + seed + tag;
         Path config = Path.of("..", "deploy", "configs", "train-contrastive-" + method + "-fashion-mnist.yaml");
         List<String> o = new ArrayList<>(List.of("data.dataset=" + data, "output=" + Path.of(OUT, "runs")
                         .toAbsolutePath(), "runId=" + runId, "engine.epochs=" + EPOCHS, "engine.seed=" + seed,
@@ -93,6 +182,7 @@ class ContrastiveBench {
         if (method.equals("isogclr")) {
             o.addAll(ISOGCLR);
         }
+        o.addAll(extra);
         long t0 = System.nanoTime();
         Sparktrain.run(spark, "train-contrastive", Files.readString(config), o.toArray(String[]::new));
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -112,7 +202,14 @@ class ContrastiveBench {
         }
         double rho = eval.has("spearmanMeanTauVsClassSize") ? eval.get("spearmanMeanTauVsClassSize").asDouble()
                 : Double.NaN;
-        Run r = new Run(set, method, seed, eval.get("accuracy").asDouble(), rho, tau, c, seconds);
+        double samplesPerSecond = Double.NaN;
+        for (String line : Files.readAllLines(Path.of(OUT, "runs", runId, "metrics.jsonl"))) {
+            JsonNode record = new ObjectMapper().readTree(line);
+            if (record.has("samplesPerSecond")) {
+                samplesPerSecond = record.get("samplesPerSecond").asDouble();
+            }
+        }
+        Run r = new Run(set, method, seed, eval.get("accuracy").asDouble(), rho, tau, c, seconds, samplesPerSecond);
         System.out.printf(Locale.ROOT, "[bench] %s %s seed %d: probe top-1 %.4f, spearman %.3f, %.0f s%n", set,
                 method, seed, r.accuracy(), r.spearman(), seconds);
         return r;
@@ -137,7 +234,7 @@ class ContrastiveBench {
         }
         md.append("\nMean learned τ per class (iSogCLR, classes 0–9, first seed) and the training class sizes:\n\n");
         for (Run r : runs) {
-            if (r.meanTau() != null && r.seed() == runs.get(0).seed()) {
+            if (r.meanTau() != null && r.method().equals("isogclr") && r.seed() == runs.get(0).seed()) {
                 md.append("- ").append(r.set()).append(": τ ").append(join(r.meanTau(), "%.3f")).append("; sizes ")
                         .append(java.util.Arrays.toString(r.classCounts())).append('\n');
             }
