@@ -569,7 +569,7 @@ class MoeBalancingBench {
             }
             md.append(String.join("; ", parts)).append('\n');
         }
-        return md.toString();
+        return md.append('\n').toString();
     }
 
     static String curveCell(List<Run> runs, java.util.function.ToDoubleFunction<Run> f, String fmt) {
