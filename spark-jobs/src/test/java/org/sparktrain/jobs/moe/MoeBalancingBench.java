@@ -332,7 +332,8 @@ class MoeBalancingBench {
                     lm.corpus().validationWindows().size() * LM.contextLength() * LM.topK(),
                     lm.corpus().vocabulary().size(), LM_BATCH, LM_BATCH * LM.contextLength(), LM_EPOCHS,
                     runs.get(0).steps());
-            BenchmarkFile.write(DOC, LM_BLOCK, "MoE language model on Cranfield: loss-free vs aux loss vs none"
+            BenchmarkFile.write(DOC, LM_BLOCK, "MoE language model on Cranfield: " + (STRATEGIES.size() == 3
+                    ? "loss-free vs aux loss vs none" : String.join(", ", STRATEGIES))
                     + (LM_BLOCK.equals("moe-lm") ? "" : " (" + runs.get(0).steps() + " steps)"),
                     COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lm)", load, body);
         }
