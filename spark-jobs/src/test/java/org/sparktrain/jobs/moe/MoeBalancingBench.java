@@ -12,6 +12,7 @@ import org.sparktrain.api.Sparktrain;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.engine.ColumnSpec;
 import org.sparktrain.engine.EngineConfig;
+import org.sparktrain.engine.EngineState;
 import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.engine.TrainableFactory;
 import org.sparktrain.engine.TrainingEngine;
@@ -35,8 +36,8 @@ import java.util.function.Function;
  * aux loss (α = 1e-3) vs no balancing, at equal steps, batch and seeds, on the MoE language model (Cranfield
  * documents) and the MoE classifier (MNIST); a sweep of the update rate u; and the step time of the MoE model
  * against a dense model with the same active parameters, measured side by side (alternating runs) in this run.
- * Writes the blocks {@code moe-lm}, {@code moe-cost}, {@code moe-classifier} and {@code moe-rate-sweep} of
- * {@code docs/benchmarks-moe.md}, each as soon as its part has finished.
+ * Writes the blocks {@code moe-lm}, {@code moe-cost}, {@code moe-classifier}, {@code moe-rate-sweep} and
+ * {@code moe-magnitude-rule} of {@code docs/benchmarks-moe.md}, each as soon as its part has finished.
  *
  * <p>Per run: the quality (held-out perplexity, or test accuracy), MaxVio_global (loads of the whole held-out /
  * test split with the final biases, layer mean), MaxVio_batch per step summarised as the means over the five
@@ -44,12 +45,27 @@ import java.util.function.Function;
  * update sees, to tell a train/validation difference from an unsettled bias), and max |b| / (u · steps): 1 means
  * some bias moved the same way at every step, i.e. it had not settled yet.
  *
- * <p>Sizes (environment): {@code SPARKTRAIN_BENCH_MOE_PARTS} (default {@code lm,cost,classifier,sweep}),
+ * <p>Sizes (environment): {@code SPARKTRAIN_BENCH_MOE_PARTS} (default {@code lm,cost,classifier,sweep}; also
+ * {@code magnitude}),
  * {@code SPARKTRAIN_BENCH_MOE_SEEDS} (42,7,1), {@code SPARKTRAIN_BENCH_MOE_LM_WINDOWS} (training windows used,
  * default all), {@code SPARKTRAIN_BENCH_MOE_LM_EPOCHS} (2), {@code SPARKTRAIN_BENCH_MOE_RECORDS} (MNIST training
  * images, default 60,000), {@code SPARKTRAIN_BENCH_MOE_EPOCHS} (classifier epochs, 1),
- * {@code SPARKTRAIN_BENCH_MOE_COST_STEPS} (steps per cost run, 40), {@code SPARKTRAIN_BENCH_MOE_SWEEP_SEEDS} (42), {@code SPARKTRAIN_BENCH_CRANFIELD} (the raw
- * collection, default {@code ../../shared/data/cranfield}).
+ * {@code SPARKTRAIN_BENCH_MOE_COST_STEPS} (steps per cost run, 40), {@code SPARKTRAIN_BENCH_MOE_SWEEP_SEEDS} (42),
+ * {@code SPARKTRAIN_BENCH_MOE_SWEEP_RATES} (1e-4,1e-3,1e-2), {@code SPARKTRAIN_BENCH_MOE_MAGNITUDE_RATES} (rates u of
+ * the part {@code magnitude}, the loss-free magnitude rule on the classifier for the seeds above, default 1e-4), {@code SPARKTRAIN_BENCH_CRANFIELD} (the raw
+ * collection, default {@code ../../shared/data/cranfield}), {@code SPARKTRAIN_BENCH_MOE_EVAL_EVERY} /
+ * {@code SPARKTRAIN_BENCH_MOE_LM_EVAL_EVERY} (classifier / language model: also evaluate MaxVio_global and the
+ * quality on the whole test / held-out split every that many steps and tabulate the curve; 0 = only at the end),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_BLOCK} (name of the language model's block, default {@code moe-lm}),
+ * {@code SPARKTRAIN_BENCH_MOE_STRATEGIES} (strategies of the parts {@code lm} and {@code classifier}, default
+ * {@code loss-free,aux,none}).
+ *
+ * <p>Memory on the shared machine: the default test JVM (6 GiB heap, 6 GiB ND4J off-heap) was killed by the kernel's
+ * OOM killer next to the other agents' JVMs. Run with
+ * {@code "-Dsparktrain.test.heap=-Xmx2g -Dorg.bytedeco.javacpp.maxBytes=1500M -Dorg.bytedeco.javacpp.maxPhysicalBytes=5G"}:
+ * JavaCPP reads the camel-case property after the lower-case one the pom sets, so it wins (the log's
+ * {@code OffHeapMemory} line shows the limit in force).
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -65,11 +81,22 @@ class MoeBalancingBench {
     static final int RECORDS = Integer.parseInt(env("SPARKTRAIN_BENCH_MOE_RECORDS", "60000"));
     static final int EPOCHS = Integer.parseInt(env("SPARKTRAIN_BENCH_MOE_EPOCHS", "1"));
     static final int COST_STEPS = Integer.parseInt(env("SPARKTRAIN_BENCH_MOE_COST_STEPS", "40"));
+    static final int EVAL_EVERY = Integer.parseInt(env("SPARKTRAIN_BENCH_MOE_EVAL_EVERY", "0"));
+    static final int LM_EVAL_EVERY = Integer.parseInt(env("SPARKTRAIN_BENCH_MOE_LM_EVAL_EVERY", "0"));
+    static final double[] SWEEP_RATES = Arrays.stream(env("SPARKTRAIN_BENCH_MOE_SWEEP_RATES", "1e-4,1e-3,1e-2")
+            .split(",")).mapToDouble(Double::parseDouble).toArray();
+    static final double[] MAGNITUDE_RATES = Arrays.stream(env("SPARKTRAIN_BENCH_MOE_MAGNITUDE_RATES", "1e-4")
+            .split(",")).mapToDouble(Double::parseDouble).toArray();
+    static final boolean LM_DIAGNOSTIC = !"0".equals(env("SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC", "1"));
+    static final String LM_BLOCK = env("SPARKTRAIN_BENCH_MOE_LM_BLOCK", "moe-lm");
+    /** The paper's goal for loss-free balancing (Wang et al. 2024, Table 2: 0.04). */
+    static final double GOAL = 0.1;
     static final String CRANFIELD = env("SPARKTRAIN_BENCH_CRANFIELD", "../../shared/data/cranfield");
     static final String COMMAND = "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=MoeBalancingBench "
             + "-Dsurefire.failIfNoSpecifiedTests=false";
     static final String DOC = "benchmarks-moe.md";
-    static final List<String> STRATEGIES = List.of(BalancingConfig.LOSS_FREE, BalancingConfig.AUX, BalancingConfig.NONE);
+    static final List<String> STRATEGIES = List.of(env("SPARKTRAIN_BENCH_MOE_STRATEGIES",
+            BalancingConfig.LOSS_FREE + "," + BalancingConfig.AUX + "," + BalancingConfig.NONE).split(","));
     /** The shipped language model (deploy/configs/train-moe-lm-cranfield.yaml): T = 32, d = 64, 2 blocks, N = 8, K = 2. */
     static final MoeModelConfig LM = new MoeModelConfig(MoeModelConfig.LANGUAGE_MODEL, 64, 2, 8, 2, 64, 0, null,
             "sigmoid", false, null, 0, 32);
@@ -90,8 +117,54 @@ class MoeBalancingBench {
     }
 
     /** One finished run. */
-    record Run(String strategy, double rate, long seed, double quality, MoeEvaluation eval, double[] batchFifths,
-               double lastFifthMaxVio, double biasSettle, double seconds, long steps) {
+    record Run(String strategy, String rule, double rate, long seed, double quality, MoeEvaluation eval, double[] batchFifths,
+               double lastFifthMaxVio, double biasSettle, double seconds, long steps, List<CurvePoint> curve) {
+    }
+
+    /** MaxVio_global and quality on the whole held-out / test split after {@code step} training steps. */
+    record CurvePoint(long step, double maxVioGlobal, double quality) {
+    }
+
+    /** Evaluates the model of an engine state on the whole held-out / test split. */
+    interface StateEvaluator {
+        MoeEvaluation evaluate(float[] evalParams, float[] bias);
+    }
+
+    /**
+     * MaxVio_global against the training step: evaluates the whole held-out / test split (the same split and code as
+     * the final evaluation) at every round end whose step is a multiple of {@code every}; the engine ends a round
+     * there because the run's {@code checkpointEvery} is set to {@code every}. Runs on the driver between rounds.
+     */
+    static final class CurveRecorder implements TrainingListener {
+        final int every;
+        final StateEvaluator evaluator;
+        final java.util.function.ToDoubleFunction<MoeEvaluation> quality;
+        final List<CurvePoint> points = new ArrayList<>();
+
+        CurveRecorder(int every, StateEvaluator evaluator, java.util.function.ToDoubleFunction<MoeEvaluation> quality) {
+            this.every = every;
+            this.evaluator = evaluator;
+            this.quality = quality;
+        }
+
+        @Override
+        public void onRoundEnd(EngineState state) {
+            if (every > 0 && state.globalStep() % every == 0) {
+                MoeEvaluation e = evaluator.evaluate(state.evalParams(), state.globalState());
+                points.add(new CurvePoint(state.globalStep(), e.maxVioGlobal(), quality.applyAsDouble(e)));
+                System.out.printf(Locale.ROOT, "[moe-bench]   step %d: MaxVio_global %.3f (layers %s) quality %.4f%n",
+                        state.globalStep(), e.maxVioGlobal(), layers(e), quality.applyAsDouble(e));
+            }
+        }
+
+        /** The recorded points, then the final evaluation unless it was recorded already. */
+        List<CurvePoint> with(long steps, MoeEvaluation last) {
+            List<CurvePoint> out = new ArrayList<>(points);
+            if (out.isEmpty() || out.get(out.size() - 1).step() != steps) {
+                out.add(new CurvePoint(steps, last.maxVioGlobal(), quality.applyAsDouble(last)));
+            }
+            return out;
+        }
     }
 
     /** Collects MaxVio_batch per step, the loads of the last fifth of the steps and the bias range. */
@@ -136,22 +209,32 @@ class MoeBalancingBench {
     static TrainingResult train(SparkSession spark, String name, TrainableFactory factory, MoeBalancingState state,
                                 Dataset<Row> data, List<ColumnSpec> columns, int batch, int epochs, long seed,
                                 OptimizerConfig optimizer, TrainingListener listener) throws Exception {
-        EngineConfig cfg = new EngineConfig(2, EngineConfig.ALLREDUCE, 1, batch, epochs, seed, 0, 1, 1000, 1, 600, 60, 0);
+        return train(spark, name, factory, state, data, columns, batch, epochs, seed, optimizer, listener, 0);
+    }
+
+    /** {@code roundEvery} > 0: a round (and a checkpoint) ends every that many steps, for {@link CurveRecorder}. */
+    static TrainingResult train(SparkSession spark, String name, TrainableFactory factory, MoeBalancingState state,
+                                Dataset<Row> data, List<ColumnSpec> columns, int batch, int epochs, long seed,
+                                OptimizerConfig optimizer, TrainingListener listener, int roundEvery) throws Exception {
+        EngineConfig cfg = new EngineConfig(2, EngineConfig.ALLREDUCE, 1, batch, epochs, seed, roundEvery, 1, 1000, 1,
+                600, 60, 0);
         return new TrainingEngine(spark, cfg, optimizer).train(new TrainingSpec("moe-bench-" + name,
                 Files.createTempDirectory("moe-bench").toString(), data, name, columns, factory, state, false,
                 listener, null));
     }
 
-    static Run finish(String strategy, double rate, long seed, double quality, MoeEvaluation eval, BalanceRecorder rec,
-                      TrainingResult r) {
+    static Run finish(BalancingConfig balancing, long seed, double quality, MoeEvaluation eval, BalanceRecorder rec,
+                      TrainingResult r, List<CurvePoint> curve) {
+        String strategy = balancing.strategy();
+        double rate = balancing.rate();
         long steps = r.state().globalStep();
         double maxBias = 0;
         for (float b : r.state().globalState()) {
             maxBias = Math.max(maxBias, Math.abs(b));
         }
         double settle = BalancingConfig.LOSS_FREE.equals(strategy) && rate > 0 ? maxBias / (rate * steps) : Double.NaN;
-        Run run = new Run(strategy, rate, seed, quality, eval, rec.fifths(), rec.lastFifthMaxVio(), settle,
-                r.trainSeconds(), steps);
+        Run run = new Run(strategy, balancing.rule(), rate, seed, quality, eval, rec.fifths(), rec.lastFifthMaxVio(), settle,
+                r.trainSeconds(), steps, curve);
         System.out.printf(Locale.ROOT, "[moe-bench] %-9s u=%.0e seed %d: quality %.4f MaxVio_global %.3f "
                         + "(layers %s) MaxVio_batch fifths %s last-fifth loads %.3f max|b|/(u*steps) %.2f, %d steps "
                         + "in %.1f s%n", strategy, rate, seed, quality, eval.maxVioGlobal(), layers(eval),
@@ -206,12 +289,15 @@ class MoeBalancingBench {
         MoeLmFactory factory = new MoeLmFactory(model, balancing, lm.corpus().vocabulary().size(), seed);
         MoeBalancingState state = factory.state();
         BalanceRecorder rec = new BalanceRecorder(state);
+        CurveRecorder curve = new CurveRecorder(LM_EVAL_EVERY, (p, b) -> MoeLmEvaluator.evaluate(spark,
+                lm.validation(), factory, p, b), e -> Math.exp(e.meanLoss()));
         TrainingResult r = train(spark, "cranfield-" + balancing.strategy(), factory, state, lm.train(),
                 List.of(ColumnSpec.of(LmCorpus.TOKENS, model.contextLength() + 1)), LM_BATCH, epochs, seed,
-                LM_OPTIMIZER, rec);
+                LM_OPTIMIZER, TrainingListener.all(rec, curve), LM_EVAL_EVERY);
         MoeEvaluation e = MoeLmEvaluator.evaluate(spark, lm.validation(), factory, r.evalParams(),
                 r.state().globalState());
-        return finish(balancing.strategy(), balancing.rate(), seed, Math.exp(e.meanLoss()), e, rec, r);
+        return finish(balancing, seed, Math.exp(e.meanLoss()), e, rec, r,
+                curve.with(r.state().globalStep(), e));
     }
 
     @Test
@@ -226,11 +312,13 @@ class MoeBalancingBench {
                 }
             }
             // diagnostic: can the bias balance this model when it may move 10x further in the same steps?
-            Run fast = lmRun(spark, lm, LM, BalancingConfig.of(BalancingConfig.LOSS_FREE, 1e-2, 1e-3), SEEDS[0],
-                    LM_EPOCHS);
-            String body = table(runs, "held-out perplexity", "%.2f", false) + "\nDiagnostic, same steps and batch, "
+            Run fast = LM_DIAGNOSTIC ? lmRun(spark, lm, LM, BalancingConfig.of(BalancingConfig.LOSS_FREE, 1e-2,
+                    1e-3), SEEDS[0], LM_EPOCHS) : null;
+            String body = table(runs, "held-out perplexity", "%.2f", false)
+                    + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
+                    + (fast == null ? "" : "\nDiagnostic, same steps and batch, "
                     + "loss-free with u = 1e-2 (10× the paper's rate):\n\n" + header("held-out perplexity")
-                    + row(label(fast), fast, "%.2f") + String.format(Locale.ROOT, "%nCranfield "
+                    + row(label(fast), fast, "%.2f")) + String.format(Locale.ROOT, "%nCranfield "
                             + "documents (prepare source cranfield): %d training documents, %d training windows of "
                             + "T + 1 = 33 word ids used (%d available), %d held-out documents (%d windows, %d tokens: "
                             + "MaxVio_global counts their %d routed slots per layer); vocabulary %d. Model as shipped "
@@ -244,11 +332,13 @@ class MoeBalancingBench {
                     lm.corpus().validationWindows().size() * LM.contextLength() * LM.topK(),
                     lm.corpus().vocabulary().size(), LM_BATCH, LM_BATCH * LM.contextLength(), LM_EPOCHS,
                     runs.get(0).steps());
-            BenchmarkFile.write(DOC, "moe-lm", "MoE language model on Cranfield: loss-free vs aux loss vs none",
+            BenchmarkFile.write(DOC, LM_BLOCK, "MoE language model on Cranfield: " + (STRATEGIES.size() == 3
+                    ? "loss-free vs aux loss vs none" : String.join(", ", STRATEGIES))
+                    + (LM_BLOCK.equals("moe-lm") ? "" : " (" + runs.get(0).steps() + " steps)"),
                     COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lm)", load, body);
         }
         Dataset<Row>[] mnist = PARTS.contains("cost") || PARTS.contains("classifier") || PARTS.contains("sweep")
-                ? mnist(spark) : null;
+                || PARTS.contains("magnitude") ? mnist(spark) : null;
         if (PARTS.contains("cost")) {
             cost(spark, lm, mnist);
         }
@@ -263,23 +353,54 @@ class MoeBalancingBench {
             }
             BenchmarkFile.write(DOC, "moe-classifier", "MoE classifier on MNIST: loss-free vs aux loss vs none",
                     COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=classifier)", load,
-                    table(runs, "test accuracy", "%.4f", true) + classifierSetup(mnist[0].count(), runs.get(0).steps()));
+                    table(runs, "test accuracy", "%.4f", true)
+                            + (EVAL_EVERY > 0 ? curveTable(byLabel(runs), "test accuracy", "%.4f") : "")
+                            + classifierSetup(mnist[0].count(), runs.get(0).steps()));
         }
         if (PARTS.contains("sweep")) {
             double load = BenchmarkFile.load();
             List<Run> runs = new ArrayList<>();
             for (long seed : SWEEP_SEEDS) {
-                for (double u : new double[] {1e-4, 1e-3, 1e-2}) {
+                for (double u : SWEEP_RATES) {
                     // u = 1e-3 is the classifier part's loss-free run of the same seed when that part ran
                     Run same = classifier.stream().filter(r -> r.seed() == seed && r.rate() == u
-                            && r.strategy().equals(BalancingConfig.LOSS_FREE)).findFirst().orElse(null);
+                            && r.strategy().equals(BalancingConfig.LOSS_FREE) && "sign".equals(r.rule()))
+                            .findFirst().orElse(null);
                     runs.add(same != null ? same : classifierRun(spark, mnist, CLS,
                             BalancingConfig.of(BalancingConfig.LOSS_FREE, u, 1e-3), seed));
                 }
             }
             BenchmarkFile.write(DOC, "moe-rate-sweep", "Update rate u of loss-free balancing (MoE classifier, MNIST)",
                     COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=sweep)", load,
-                    sweepTable(runs) + classifierSetup(mnist[0].count(), runs.get(0).steps()));
+                    sweepTable(runs) + (EVAL_EVERY > 0 ? curveTable(byRate(runs), "test accuracy", "%.4f") : "")
+                            + classifierSetup(mnist[0].count(), runs.get(0).steps()));
+        }
+        if (PARTS.contains("magnitude")) {
+            // the spec's other loss-free rule (Wang et al. 2024, Table 3): b_i += u·e_i, e_i in tokens of the step
+            double load = BenchmarkFile.load();
+            List<Run> runs = new ArrayList<>();
+            for (long seed : SEEDS) {
+                for (double u : MAGNITUDE_RATES) {
+                    runs.add(classifierRun(spark, mnist, CLS, new BalancingConfig(BalancingConfig.LOSS_FREE,
+                            "magnitude", u, 1e-3, null, null), seed));
+                }
+            }
+            StringBuilder md = new StringBuilder(header("test accuracy"));
+            for (Run r : runs) {
+                md.append(row(label(r), r, "%.4f"));
+            }
+            md.append("\nMean ± standard deviation over the seeds ").append(Arrays.toString(SEEDS))
+                    .append(":\n\n| balancing | test accuracy | MaxVio_global | MaxVio_batch, last fifth |\n"
+                            + "|---|---|---|---|\n");
+            for (var g : byLabel(runs).entrySet()) {
+                md.append("| ").append(g.getKey()).append(" | ").append(meanSd(g.getValue(), Run::quality, "%.4f"))
+                        .append(" | ").append(meanSd(g.getValue(), r -> r.eval().maxVioGlobal(), "%.3f"))
+                        .append(" | ").append(meanSd(g.getValue(), r -> r.batchFifths()[4], "%.3f")).append(" |\n");
+            }
+            BenchmarkFile.write(DOC, "moe-magnitude-rule", "Loss-free balancing with the magnitude rule (MoE "
+                    + "classifier, MNIST)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=magnitude)", load, md
+                    + (EVAL_EVERY > 0 ? curveTable(byLabel(runs), "test accuracy", "%.4f") : "")
+                    + classifierSetup(mnist[0].count(), runs.get(0).steps()));
         }
     }
 
@@ -304,11 +425,14 @@ class MoeBalancingBench {
         MoeClassifierFactory factory = new MoeClassifierFactory(model, balancing, 784, 10, seed);
         MoeBalancingState state = factory.state();
         BalanceRecorder rec = new BalanceRecorder(state);
+        CurveRecorder curve = new CurveRecorder(EVAL_EVERY, (p, b) -> MoeEvaluator.evaluate(spark, mnist[1], factory,
+                p, b), MoeEvaluation::accuracy);
         TrainingResult r = train(spark, "mnist-" + balancing.strategy(), factory, state, mnist[0],
                 List.of(ColumnSpec.of(PreparedDataset.FEATURES, 784), ColumnSpec.of(PreparedDataset.LABEL, 1)),
-                CLS_BATCH, EPOCHS, seed, CLS_OPTIMIZER, rec);
+                CLS_BATCH, EPOCHS, seed, CLS_OPTIMIZER, TrainingListener.all(rec, curve), EVAL_EVERY);
         MoeEvaluation e = MoeEvaluator.evaluate(spark, mnist[1], factory, r.evalParams(), r.state().globalState());
-        return finish(balancing.strategy(), balancing.rate(), seed, e.accuracy(), e, rec, r);
+        return finish(balancing, seed, e.accuracy(), e, rec, r,
+                curve.with(r.state().globalStep(), e));
     }
 
     static String classifierSetup(long records, long steps) {
@@ -331,6 +455,9 @@ class MoeBalancingBench {
                 .append(quality).append(" | MaxVio_global | MaxVio_batch, last fifth |\n|---|---|---|---|\n");
         for (String s : STRATEGIES) {
             List<Run> of = runs.stream().filter(r -> r.strategy().equals(s)).toList();
+            if (of.isEmpty()) {
+                continue;
+            }
             md.append("| ").append(label(of.get(0))).append(" | ").append(meanSd(of, Run::quality, fmt)).append(" | ")
                     .append(meanSd(of, r -> r.eval().maxVioGlobal(), "%.3f")).append(" | ")
                     .append(meanSd(of, r -> r.batchFifths()[4], "%.3f")).append(" |\n");
@@ -339,6 +466,12 @@ class MoeBalancingBench {
         double aux = mean(runs, BalancingConfig.AUX, r -> r.eval().maxVioGlobal());
         double lfq = mean(runs, BalancingConfig.LOSS_FREE, Run::quality);
         double auxq = mean(runs, BalancingConfig.AUX, Run::quality);
+        if (Double.isNaN(lf) || Double.isNaN(aux)) {
+            md.append(String.format(Locale.ROOT, "%nGoal (paper): loss-free MaxVio_global ≤ 0.1: %s (mean %.3f); "
+                    + "no aux-loss run at this length to compare the quality with.%n",
+                    lf <= GOAL ? "**met**" : "**not met**", lf));
+            return md.toString();
+        }
         md.append(String.format(Locale.ROOT, "%nGoal (paper): loss-free MaxVio_global ≤ 0.1: %s (mean %.3f); "
                         + "quality no worse than aux: %s (" + fmt + " vs " + fmt + "). Aux / loss-free MaxVio_global "
                         + "ratio %.1f.%n", lf <= 0.1 ? "**met**" : "**not met**", lf,
@@ -361,7 +494,7 @@ class MoeBalancingBench {
         }
         md.append("\nMean ± standard deviation over the seeds ").append(Arrays.toString(SWEEP_SEEDS)).append(":\n\n| u | test accuracy | MaxVio_global | "
                 + "MaxVio_batch, last fifth |\n|---|---|---|---|\n");
-        for (double u : new double[] {1e-4, 1e-3, 1e-2}) {
+        for (double u : SWEEP_RATES) {
             List<Run> of = runs.stream().filter(r -> r.rate() == u).toList();
             md.append(String.format(Locale.ROOT, "| %.0e | %s | %s | %s |%n", u, meanSd(of, Run::quality, "%.4f"),
                     meanSd(of, r -> r.eval().maxVioGlobal(), "%.3f"), meanSd(of, r -> r.batchFifths()[4], "%.3f")));
@@ -369,9 +502,92 @@ class MoeBalancingBench {
         return md.toString();
     }
 
+    static java.util.Map<String, List<Run>> byLabel(List<Run> runs) {
+        java.util.Map<String, List<Run>> out = new java.util.LinkedHashMap<>();
+        for (Run r : runs) {
+            out.computeIfAbsent(label(r), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    static java.util.Map<String, List<Run>> byRate(List<Run> runs) {
+        java.util.Map<String, List<Run>> out = new java.util.LinkedHashMap<>();
+        for (Run r : runs) {
+            out.computeIfAbsent(String.format(Locale.ROOT, "u = %.0e", r.rate()), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    /**
+     * MaxVio_global (whole held-out / test split, layer mean) and quality against the training step, one column per
+     * group of runs (mean over its seeds, each seed's value in brackets), and for each run the first evaluated step
+     * at which MaxVio_global ≤ {@link #GOAL} and whether it stayed there at every later evaluation.
+     */
+    static String curveTable(java.util.Map<String, List<Run>> groups, String quality, String fmt) {
+        StringBuilder md = new StringBuilder("\nMaxVio_global against the training step (whole split, same code as the "
+                + "final value; mean over seeds, each seed in brackets):\n\n| step |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String g : groups.keySet()) {
+            md.append(' ').append(g).append(": MaxVio_global |");
+            rule.append("---|");
+        }
+        for (String g : groups.keySet()) {
+            md.append(' ').append(g).append(": ").append(quality).append(" |");
+            rule.append("---|");
+        }
+        md.append('\n').append(rule).append('\n');
+        List<CurvePoint> steps = groups.values().iterator().next().get(0).curve();
+        for (int k = 0; k < steps.size(); k++) {
+            md.append("| ").append(steps.get(k).step()).append(" |");
+            for (List<Run> of : groups.values()) {
+                int at = k;
+                md.append(' ').append(curveCell(of, r -> r.curve().get(at).maxVioGlobal(), "%.3f")).append(" |");
+            }
+            for (List<Run> of : groups.values()) {
+                int at = k;
+                md.append(' ').append(curveCell(of, r -> r.curve().get(at).quality(), fmt)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append(String.format(Locale.ROOT, "%nFirst evaluated step with MaxVio_global ≤ %.1f (and whether every later "
+                + "evaluation stayed ≤ %.1f):%n%n", GOAL, GOAL));
+        for (var g : groups.entrySet()) {
+            md.append("- ").append(g.getKey()).append(": ");
+            List<String> parts = new ArrayList<>();
+            for (Run r : g.getValue()) {
+                long first = -1;
+                boolean stayed = true;
+                for (CurvePoint p : r.curve()) {
+                    if (first < 0 && p.maxVioGlobal() <= GOAL) {
+                        first = p.step();
+                    } else if (first >= 0 && p.maxVioGlobal() > GOAL) {
+                        stayed = false;
+                    }
+                }
+                parts.add("seed " + r.seed() + " " + (first < 0 ? "never (last " + String.format(Locale.ROOT, "%.3f",
+                        r.curve().get(r.curve().size() - 1).maxVioGlobal()) + ")"
+                        : "step " + first + (stayed ? ", stayed" : ", not always after")));
+            }
+            md.append(String.join("; ", parts)).append('\n');
+        }
+        return md.append('\n').toString();
+    }
+
+    static String curveCell(List<Run> runs, java.util.function.ToDoubleFunction<Run> f, String fmt) {
+        double m = runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+        if (runs.size() < 2) {
+            return String.format(Locale.ROOT, fmt, m);
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, fmt, m)).append(" (");
+        for (int k = 0; k < runs.size(); k++) {
+            s.append(k == 0 ? "" : " / ").append(String.format(Locale.ROOT, fmt, f.applyAsDouble(runs.get(k))));
+        }
+        return s.append(')').toString();
+    }
+
     static String label(Run r) {
         return switch (r.strategy()) {
-            case BalancingConfig.LOSS_FREE -> String.format(Locale.ROOT, "loss-free, sign, u = %.0e", r.rate());
+            case BalancingConfig.LOSS_FREE -> String.format(Locale.ROOT, "loss-free, %s, u = %.0e", r.rule(), r.rate());
             case BalancingConfig.AUX -> "aux loss, α = 1e-3";
             default -> "none";
         };
