@@ -60,10 +60,7 @@ class ContrastiveBench {
     @Test
     void simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist(SparkSession spark) throws Exception {
         double load = BenchmarkFile.load();
-        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
-        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
-            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
-        }
+        String data = preparedFashionMnist(spark);
         List<Run> runs = new ArrayList<>();
         for (int s = 0; s < SEEDS; s++) {
             long seed = 42 + s;
@@ -89,10 +86,7 @@ class ContrastiveBench {
     @Test
     void smallBatchClaim(SparkSession spark) throws Exception {
         double load = BenchmarkFile.load();
-        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
-        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
-            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
-        }
+        String data = preparedFashionMnist(spark);
         List<Run> batch64 = new ArrayList<>();
         List<Run> batch256 = new ArrayList<>();
         StringBuilder md = new StringBuilder();
@@ -133,10 +127,7 @@ class ContrastiveBench {
     @Test
     void workerThroughput(SparkSession spark) throws Exception {
         double load = BenchmarkFile.load();
-        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
-        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
-            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
-        }
+        String data = preparedFashionMnist(spark);
         StringBuilder md = new StringBuilder();
         List<Run> one = new ArrayList<>();
         List<Run> two = new ArrayList<>();
@@ -162,6 +153,15 @@ class ContrastiveBench {
                         + " mvn -B -o -pl spark-jobs -am test "
                         + "-Dtest=ContrastiveBench#workerThroughput -Dsurefire.failIfNoSpecifiedTests=false", load,
                 md.toString());
+    }
+
+    /** The prepared Fashion-MNIST dataset under {@code OUT}, prepared on first use. */
+    static String preparedFashionMnist(SparkSession spark) throws Exception {
+        String data = Path.of(OUT, "fashion-mnist").toAbsolutePath().toString();
+        if (!Files.exists(Path.of(data, PreparedDataset.MANIFEST))) {
+            Sparktrain.run(spark, "prepare", "source: fashion-mnist\noutput: " + data + "\n");
+        }
+        return data;
     }
 
     static Run run(SparkSession spark, String data, String set, String method, long seed) throws Exception {
