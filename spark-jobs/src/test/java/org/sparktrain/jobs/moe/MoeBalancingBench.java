@@ -46,7 +46,7 @@ import java.util.function.Function;
  * some bias moved the same way at every step, i.e. it had not settled yet.
  *
  * <p>Sizes (environment): {@code SPARKTRAIN_BENCH_MOE_PARTS} (default {@code lm,cost,classifier,sweep}; also
- * {@code magnitude}),
+ * {@code magnitude} and {@code lmvariants}),
  * {@code SPARKTRAIN_BENCH_MOE_SEEDS} (42,7,1), {@code SPARKTRAIN_BENCH_MOE_LM_WINDOWS} (training windows used,
  * default all), {@code SPARKTRAIN_BENCH_MOE_LM_EPOCHS} (2), {@code SPARKTRAIN_BENCH_MOE_RECORDS} (MNIST training
  * images, default 60,000), {@code SPARKTRAIN_BENCH_MOE_EPOCHS} (classifier epochs, 1),
@@ -58,6 +58,9 @@ import java.util.function.Function;
  * quality on the whole test / held-out split every that many steps and tabulate the curve; 0 = only at the end),
  * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_BLOCK} (name of the language model's block, default {@code moe-lm}),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS} (part {@code lmvariants}: loss-free {@code rule:u} entries run on the
+ * language model, default {@code sign:1e-4,sign:1e-2,magnitude:1e-5}) and {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK}
+ * (its block, default {@code moe-lm-variants}),
  * {@code SPARKTRAIN_BENCH_MOE_STRATEGIES} (strategies of the parts {@code lm} and {@code classifier}, default
  * {@code loss-free,aux,none}).
  *
@@ -89,6 +92,9 @@ class MoeBalancingBench {
             .split(",")).mapToDouble(Double::parseDouble).toArray();
     static final boolean LM_DIAGNOSTIC = !"0".equals(env("SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC", "1"));
     static final String LM_BLOCK = env("SPARKTRAIN_BENCH_MOE_LM_BLOCK", "moe-lm");
+    static final List<String> LM_VARIANTS = List.of(env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS",
+            "sign:1e-4,sign:1e-2,magnitude:1e-5").split(","));
+    static final String LM_VARIANTS_BLOCK = env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK", "moe-lm-variants");
     /** The paper's goal for loss-free balancing (Wang et al. 2024, Table 2: 0.04). */
     static final double GOAL = 0.1;
     static final String CRANFIELD = env("SPARKTRAIN_BENCH_CRANFIELD", "../../shared/data/cranfield");
@@ -302,7 +308,7 @@ class MoeBalancingBench {
 
     @Test
     void balancingCostAndRateSweep(SparkSession spark) throws Exception {
-        Lm lm = PARTS.contains("lm") || PARTS.contains("cost") ? corpus(spark) : null;
+        Lm lm = PARTS.contains("lm") || PARTS.contains("lmvariants") || PARTS.contains("cost") ? corpus(spark) : null;
         if (PARTS.contains("lm")) {
             double load = BenchmarkFile.load();
             List<Run> runs = new ArrayList<>();
@@ -336,6 +342,9 @@ class MoeBalancingBench {
                     ? "loss-free vs aux loss vs none" : String.join(", ", STRATEGIES))
                     + (LM_BLOCK.equals("moe-lm") ? "" : " (" + runs.get(0).steps() + " steps)"),
                     COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lm)", load, body);
+        }
+        if (PARTS.contains("lmvariants")) {
+            lmVariants(spark, lm);
         }
         Dataset<Row>[] mnist = PARTS.contains("cost") || PARTS.contains("classifier") || PARTS.contains("sweep")
                 || PARTS.contains("magnitude") ? mnist(spark) : null;
@@ -402,6 +411,30 @@ class MoeBalancingBench {
                     + (EVAL_EVERY > 0 ? curveTable(byLabel(runs), "test accuracy", "%.4f") : "")
                     + classifierSetup(mnist[0].count(), runs.get(0).steps()));
         }
+    }
+
+    /**
+     * Loss-free variants on the language model (part {@code lmvariants}): the update rule and rate u of each entry of
+     * {@link #LM_VARIANTS} ({@code rule:u}), for every seed, at the same length and batch as the part {@code lm}, so
+     * the rows compare with that part's aux-loss and no-balancing rows of the same seeds.
+     */
+    static void lmVariants(SparkSession spark, Lm lm) throws Exception {
+        double load = BenchmarkFile.load();
+        List<Run> runs = new ArrayList<>();
+        for (long seed : SEEDS) {
+            for (String v : LM_VARIANTS) {
+                String[] ruleRate = v.split(":");
+                runs.add(lmRun(spark, lm, LM, new BalancingConfig(BalancingConfig.LOSS_FREE, ruleRate[0],
+                        Double.parseDouble(ruleRate[1]), 1e-3, null, null), seed, LM_EPOCHS));
+            }
+        }
+        BenchmarkFile.write(DOC, LM_VARIANTS_BLOCK, "MoE language model on Cranfield: loss-free update rules and rates ("
+                        + runs.get(0).steps() + " steps)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lmvariants)", load,
+                table(runs, "held-out perplexity", "%.2f", false)
+                        + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
+                        + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer (Adam 2e-3) "
+                                + "and %d epoch(s) as the part lm; only the loss-free rule and u differ.%n", LM_BATCH,
+                        LM_EPOCHS));
     }
 
     // ------------------------------------------------------------------------------------------------ classifier
