@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * MiniDFSCluster, optional), a Spark standalone master with 1-core 3 GiB workers on localhost
  * ({@link StandaloneCluster}), and MNIST prepared through the cluster. Data and runs go to HDFS when it is started,
  * else to the scratch directory; {@link #location} and {@link #fs} hide the difference. {@link #close()} stops the
- * cluster, then HDFS.
+ * cluster, then HDFS, then deletes the scratch directory (2-4 GB per test class: worker logs, HDFS blocks, runs;
+ * {@link ScratchDirectories} says how to keep it).
  */
 public final class ClusterFixture implements AutoCloseable {
     private final Path work;
@@ -79,8 +80,12 @@ public final class ClusterFixture implements AutoCloseable {
         try {
             cluster.close();
         } finally {
-            if (hdfs != null) {
-                hdfs.close();
+            try {
+                if (hdfs != null) {
+                    hdfs.close();
+                }
+            } finally {
+                ScratchDirectories.delete(work);
             }
         }
     }

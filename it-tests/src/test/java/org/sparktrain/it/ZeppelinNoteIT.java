@@ -64,6 +64,7 @@ class ZeppelinNoteIT {
             p.destroyForcibly();
         }
         String out = Files.readString(log, StandardCharsets.UTF_8);
+        ScratchDirectories.delete(work);
         Matcher fit1 = Pattern.compile("fit 1 done in application (local-\\d+|app-[\\w-]+)").matcher(out);
         Matcher fit2 = Pattern.compile("fit 2 done in application (local-\\d+|app-[\\w-]+), context stopped: false").matcher(out);
         assertTrue(fit1.find() && fit2.find(), "both fits ran: " + tail(out));
