@@ -28,13 +28,8 @@ class DAdaptAdamTest {
         }
 
         @Override
-        public double scalar(String name) {
-            return switch (name) {
-                case "d" -> d;
-                case "N" -> numerator;
-                case "k" -> k;
-                default -> throw new IllegalArgumentException(name);
-            };
+        public Map<String, Double> scalars() {
+            return Map.of("d", d, "N", numerator, "k", (double) k);
         }
 
         @Override

@@ -30,13 +30,8 @@ class DAdaptSgdTest {
         }
 
         @Override
-        public double scalar(String name) {
-            return switch (name) {
-                case "d" -> d;
-                case "N" -> numerator;
-                case "g0norm" -> g0;
-                default -> throw new IllegalArgumentException(name);
-            };
+        public Map<String, Double> scalars() {
+            return Map.of("d", d, "N", numerator, "g0norm", g0);
         }
 
         @Override

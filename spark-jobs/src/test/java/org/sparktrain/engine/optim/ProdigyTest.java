@@ -41,13 +41,8 @@ class ProdigyTest {
         }
 
         @Override
-        public double scalar(String name) {
-            return switch (name) {
-                case "d" -> d;
-                case "dMax" -> dMax;
-                case "N" -> numerator;
-                default -> throw new IllegalArgumentException(name);
-            };
+        public Map<String, Double> scalars() {
+            return Map.of("d", d, "dMax", dMax, "N", numerator);
         }
 
         @Override

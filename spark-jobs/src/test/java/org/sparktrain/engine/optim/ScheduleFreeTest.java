@@ -28,96 +28,78 @@ class ScheduleFreeTest {
             new Case(true, 0.05, 0.9, 0.999, 1e-8, 0, 0, 0, 2),
             new Case(true, 0.05, 0.9, 0.99, 1e-6, 0.05, 3, 0.75, 2)};
 
-    /** Step k's step size γ_k and averaging weight c_k. */
-    record StepWeights(double gamma, double ck) {
-    }
-
     /**
-     * The schedule both forms of the pseudo-code share: γ_k = lr · min(1, (k+1)/warmup), lr_max = max γ, and
-     * c_k = w_k / Σ_{i≤k} w_i with w_k = (k+1)^r · lr_max^power.
+     * What both forms of the pseudo-code share: z, AdamW's second moment v, the step count and the schedule
+     * γ_k = lr · min(1, (k+1)/warmup), lr_max = max γ, c_k = w_k / Σ_{i≤k} w_i with w_k = (k+1)^r · lr_max^power.
      */
-    static final class Weights {
+    abstract static class Form {
         final Case c;
+        double[] z;
+        final double[] v = new double[N];
         double wsum;
         double lrMax;
+        int k;
 
-        Weights(Case c) {
+        Form(Case c, double[] y) {
             this.c = c;
+            z = y.clone();
         }
 
-        /** Step k's γ_k and c_k (call once per step, k = 0, 1, ...). */
-        StepWeights next(int k) {
+        /** One step on the parameters y with gradient g. */
+        final void step(double[] y, double[] g) {
             double gam = c.lr() * (k < c.warmup() ? (k + 1.0) / c.warmup() : 1);
             lrMax = Math.max(lrMax, gam);
             double w = Math.pow(k + 1, c.r()) * Math.pow(lrMax, c.power());
             wsum += w;
-            return new StepWeights(gam, w / wsum);
+            double ck = w / wsum;
+            for (int i = 0; i < N; i++) {
+                update(i, y, g, gam, ck);
+            }
+            k++;
         }
+
+        /** The form's update of entry i at step k. */
+        abstract void update(int i, double[] y, double[] g, double gam, double ck);
     }
 
     /** The spec's pseudo-code: x, z stored, y in the parameters. */
-    static final class ThreeSequences {
-        final Case c;
+    static final class ThreeSequences extends Form {
         double[] x;
-        double[] z;
-        final double[] v = new double[N];
-        final Weights weights;
-        int k;
 
         ThreeSequences(Case c, double[] y) {
-            this.c = c;
+            super(c, y);
             x = y.clone();
-            z = y.clone();
-            weights = new Weights(c);
         }
 
-        void step(double[] y, double[] g) {
-            StepWeights sw = weights.next(k);
-            double gam = sw.gamma();
-            double ck = sw.ck();
-            for (int i = 0; i < N; i++) {
-                double u;
-                if (c.adam()) {
-                    v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i];
-                    u = g[i] / (Math.sqrt(v[i] / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) + c.wd() * y[i];
-                } else {
-                    u = g[i] + c.wd() * y[i];
-                }
-                z[i] -= gam * u;
-                x[i] = (1 - ck) * x[i] + ck * z[i];
-                y[i] = c.beta() * x[i] + (1 - c.beta()) * z[i];
+        @Override
+        void update(int i, double[] y, double[] g, double gam, double ck) {
+            double u;
+            if (c.adam()) {
+                v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i];
+                u = g[i] / (Math.sqrt(v[i] / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) + c.wd() * y[i];
+            } else {
+                u = g[i] + c.wd() * y[i];
             }
-            k++;
+            z[i] -= gam * u;
+            x[i] = (1 - ck) * x[i] + ck * z[i];
+            y[i] = c.beta() * x[i] + (1 - c.beta()) * z[i];
         }
     }
 
     /** The reference's memory-efficient form: only y (the parameters) and z; x is implicit. */
-    static final class MemoryEfficient {
-        final Case c;
-        double[] z;
-        final double[] v = new double[N];
-        final Weights weights;
-        int k;
-
+    static final class MemoryEfficient extends Form {
         MemoryEfficient(Case c, double[] y) {
-            this.c = c;
-            z = y.clone();
-            weights = new Weights(c);
+            super(c, y);
         }
 
-        void step(double[] y, double[] g) {
-            StepWeights sw = weights.next(k);
-            double gam = sw.gamma();
-            double ck = sw.ck();
-            for (int i = 0; i < N; i++) {
-                double u = c.adam()
-                        ? g[i] / (Math.sqrt((v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i])
-                        / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) : g[i];
-                u += c.wd() * y[i];
-                y[i] = (1 - ck) * y[i] + ck * z[i] - gam * (1 - c.beta() * (1 - ck)) * u;
-                z[i] -= gam * u;
-            }
-            k++;
+        @Override
+        void update(int i, double[] y, double[] g, double gam, double ck) {
+            double u = c.adam()
+                    ? g[i] / (Math.sqrt((v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i])
+                    / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) : g[i];
+            u += c.wd() * y[i];
+            y[i] = (1 - ck) * y[i] + ck * z[i] - gam * (1 - c.beta() * (1 - ck)) * u;
+            z[i] -= gam * u;
         }
 
         /** eval(): y + (1 − 1/β)(z − y), which is x. */
@@ -152,7 +134,7 @@ class ScheduleFreeTest {
                 ref.step(y, TinyProblem.gradient(y, 1));
                 assertClose(y, t.x().get(k), 2e-6, "y (parameters) " + c + " step " + k);
                 assertClose(ref.x, t.eval().get(k), 2e-6, "x (evaluation point) " + c + " step " + k);
-                assertClose(new double[]{ref.k, ref.weights.wsum, ref.weights.lrMax}, new double[]{t.scalar(k, "k"),
+                assertClose(new double[]{ref.k, ref.wsum, ref.lrMax}, new double[]{t.scalar(k, "k"),
                         t.scalar(k, "wsum"), t.scalar(k, "lrMax")}, 1e-12, "k, wsum, lrMax " + c + " step " + k);
             }
             assertTrue(TinyProblem.moved(t.x().get(4)) > 1e-2, "the test must move y: " + c);
