@@ -34,6 +34,14 @@ class ContrastiveConvNetTest {
         return ContrastiveConvNet.resnet(new ImageShape(2, 6, 6), 2, 5, 4, 3, 13, DataType.DOUBLE);
     }
 
+    /** Two views (B × 2·6·6 each) for {@link #resnet()}, uniform [0, 1) from {@code new Random(seed).doubles}. */
+    static INDArray[] resnetViews(long seed) {
+        Random r = new Random(seed);
+        int d = 2 * 6 * 6;
+        return new INDArray[]{Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d),
+                Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d)};
+    }
+
     /**
      * About 80 parameters spread evenly over the flat vector (every layer's weights are hit; a full sweep costs two
      * forward passes per parameter and takes minutes on the shared machine).
@@ -52,22 +60,16 @@ class ContrastiveConvNetTest {
     @Test
     void resnetGradientOfNtXentMatchesFiniteDifferences() {
         ContrastiveConvNet m = resnet();
-        Random r = new Random(3);
-        int d = 2 * 6 * 6;
-        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        EncoderGradientCheck.ntXent(m, x1, x2, spread(m));
+        INDArray[] x = resnetViews(3);
+        EncoderGradientCheck.ntXent(m, x[0], x[1], spread(m));
     }
 
     /** At a first visit the SogCLR surrogate's gradient is the gradient of its reported objective. */
     @Test
     void resnetGradientOfTheGlobalContrastiveLossMatchesFiniteDifferences() {
         ContrastiveConvNet m = resnet();
-        Random r = new Random(4);
-        int d = 2 * 6 * 6;
-        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        EncoderGradientCheck.sogclr(m, x1, x2, spread(m));
+        INDArray[] x = resnetViews(4);
+        EncoderGradientCheck.sogclr(m, x[0], x[1], spread(m));
     }
 
     /** LeNet's representation recomputed with plain loops from the flat parameters (layout of the class comment). */
