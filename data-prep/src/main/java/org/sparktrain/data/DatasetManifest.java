@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,6 +195,19 @@ public record DatasetManifest(String format, String name, String kind, List<Inte
         return Collections.unmodifiableMap(index);
     }
 
+    /** {@link #classNames()}, or the class indices {@code "0"}..{@code numClasses-1} as names when there are none. */
+    @JsonIgnore
+    public List<String> classNamesOrIndices() {
+        if (classNames != null) {
+            return classNames;
+        }
+        List<String> names = new ArrayList<>(numClasses);
+        for (int i = 0; i < numClasses; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
+    }
+
     /** Whether labels are real values (float label column): {@value #TABLE_REGRESSION}. */
     @JsonIgnore
     public boolean isRegression() {
@@ -227,6 +241,17 @@ public record DatasetManifest(String format, String name, String kind, List<Inte
         if (!splits.containsKey(split)) {
             throw new BadInputException(key + ": prepared dataset " + path + " has no split '" + split
                     + "' (it has " + splits.keySet() + ")");
+        }
+    }
+
+    /**
+     * Fails, naming the dataset {@code path}, unless the manifest has at least {@code min} classes; {@code user} says
+     * what needs them (e.g. {@code "a classifier"}).
+     */
+    public void requireClasses(String path, int min, String user) {
+        if (numClasses < min) {
+            throw new BadInputException(path + ": " + user + " needs at least " + min + " classes, manifest has "
+                    + numClasses);
         }
     }
 

@@ -56,4 +56,21 @@ class DatasetManifestTest {
         BadInputException e = assertThrows(BadInputException.class, () -> sample().split("valid"));
         assertTrue(e.getMessage().contains("no split 'valid'") && e.getMessage().contains("[train, test]"), e.getMessage());
     }
+
+    @Test
+    void classNamesOrIndicesFallsBackToTheIndices() {
+        assertEquals(List.of("a", "b", "c"), sample().classNamesOrIndices());
+        DatasetManifest m = sample();
+        DatasetManifest unnamed = new DatasetManifest(m.format(), m.name(), m.kind(), m.featureShape(), 3, null,
+                m.splits(), m.sources(), m.skipped(), m.createdAt(), m.createdBy());
+        assertEquals(List.of("0", "1", "2"), unnamed.classNamesOrIndices());
+    }
+
+    @Test
+    void requireClassesNamesThePathAndTheUser() {
+        sample().requireClasses("/data/toy", 3, "a classifier");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> sample().requireClasses("/data/toy", 4, "the linear probe"));
+        assertEquals("/data/toy: the linear probe needs at least 4 classes, manifest has 3", e.getMessage());
+    }
 }

@@ -1,5 +1,7 @@
 package org.sparktrain.bench;
 
+import org.sparktrain.testing.BenchmarkFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -23,20 +25,10 @@ public final class BenchReport {
         return Path.of(root, "docs", "benchmarks.md");
     }
 
-    /** CPU model, cores, memory, load average and Java version. */
+    /** Cores, CPU model, memory and Java version ({@link BenchmarkFile#machine()}), then the load average now. */
     public static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        } catch (IOException ignored) {
-            // not Linux
-        }
-        long mem = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() >> 30;
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return String.format(Locale.ROOT, "%d cores (%s), %d GiB RAM, Java %s, load average %.2f at start",
-                Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("java.version"), load);
+        return BenchmarkFile.machine() + String.format(Locale.ROOT, ", load average %.2f at start", load);
     }
 
     public static synchronized void write(String name, String title, String command, String machine, String body) {

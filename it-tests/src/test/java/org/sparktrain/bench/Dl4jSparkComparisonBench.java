@@ -52,12 +52,7 @@ class Dl4jSparkComparisonBench {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("dl4j-comparison")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "org.sparktrain.engine.SparktrainKryoRegistrator,org.nd4j.kryo.Nd4jRegistrator")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        spark = BenchSpark.local("dl4j-comparison", "org.nd4j.kryo.Nd4jRegistrator");
     }
 
     @AfterAll

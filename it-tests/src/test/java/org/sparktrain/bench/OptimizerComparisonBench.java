@@ -38,12 +38,7 @@ class OptimizerComparisonBench {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("optimizer-comparison")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "org.sparktrain.engine.SparktrainKryoRegistrator")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        spark = BenchSpark.local("optimizer-comparison");
     }
 
     @AfterAll

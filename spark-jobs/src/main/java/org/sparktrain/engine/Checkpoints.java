@@ -85,6 +85,11 @@ public final class Checkpoints {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
+    /** The global step of the newest complete checkpoint, or -1 when there is none. */
+    public long latestStep() {
+        return latest().map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
+    }
+
     /** Complete checkpoints, oldest first. */
     public List<Path> list() {
         try {

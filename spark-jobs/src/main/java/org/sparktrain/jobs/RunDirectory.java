@@ -4,8 +4,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparktrain.config.ConfigLoader;
 import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
+import org.sparktrain.engine.Checkpoints;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +64,28 @@ public final class RunDirectory {
 
     public Configuration conf() {
         return conf;
+    }
+
+    /**
+     * Fails now, naming the path, if the run's {@code config.yaml} could not be written (a training job's
+     * {@code validate}, before any work).
+     */
+    public void checkWritable() {
+        AtomicOutput.checkWritable(file("config.yaml"), conf);
+    }
+
+    /** Creates the directory and writes the resolved config, as YAML ({@link ConfigLoader#toYaml}), to {@code config.yaml}. */
+    public void createWithConfig(Object config) {
+        create();
+        writeText("config.yaml", ConfigLoader.toYaml(config));
+    }
+
+    /**
+     * The global step of the newest complete checkpoint when {@code resume} is set and there is one, else -1 (a
+     * resumed run's metrics log keeps the records up to that step).
+     */
+    public long resumeStep(boolean resume) {
+        return resume ? new Checkpoints(path(), conf).latestStep() : -1;
     }
 
     /** Creates the directory (fails with a message naming the path if it cannot be created). */

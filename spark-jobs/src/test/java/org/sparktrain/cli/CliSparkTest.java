@@ -7,14 +7,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparktrain.testing.CliRun;
 import org.sparktrain.testing.IdxFiles;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.ClassifierModel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +22,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * The CLI end to end on real files in the real formats: prepare -> train-classifier -> evaluate on generated IDX
@@ -33,17 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliSparkTest {
     @TempDir
     static Path dir;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static Path yaml(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
@@ -67,7 +55,7 @@ class CliSparkTest {
     void prepareTrainEvaluateThroughTheCli() throws IOException {
         Path prepare = yaml("prepare.yaml", "source: idx\ndir: " + dir.resolve("idx") + "\nname: stripes\noutput: "
                 + dir.resolve("prepared") + "\n");
-        Result p = cli("prepare", "--config", prepare.toString());
+        CliRun p = cli("prepare", "--config", prepare.toString());
         assertEquals(0, p.code(), p.err());
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("prepared/manifest.json").toFile());
         assertEquals(600, manifest.at("/splits/train/count").asInt());
@@ -78,24 +66,24 @@ class CliSparkTest {
                 "data: {dataset: " + dir.resolve("prepared") + "}", "model: {type: mlp, hidden: [32]}",
                 "engine: {workers: 2, batchSize: 32, epochs: 2, checkpointEvery: 10, logEvery: 5}",
                 "optimizer: {type: adam, learningRate: 0.01}", ""));
-        Result dry = cli("train-classifier", "--config", train.toString(), "--dry-run");
+        CliRun dry = cli("train-classifier", "--config", train.toString(), "--dry-run");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("arguments and config are valid"), dry.out());
-        Result checked = cli("train-classifier", "--config", train.toString(), "--validate");
+        CliRun checked = cli("train-classifier", "--config", train.toString(), "--validate");
         assertEquals(0, checked.code(), checked.err());
         assertTrue(checked.out().contains("config, inputs and outputs are valid"), checked.out());
         assertFalse(Files.exists(dir.resolve("runs/cli-mlp")), "neither mode writes anything");
         // --dry-run does not look at the data; --validate does and names the missing dataset
         String missing = "data.dataset=" + dir.resolve("no-such-dataset");
         assertEquals(0, cli("train-classifier", "--config", train.toString(), "--set", missing, "--dry-run").code());
-        Result bad = cli("train-classifier", "--config", train.toString(), "--set", missing, "--validate");
+        CliRun bad = cli("train-classifier", "--config", train.toString(), "--set", missing, "--validate");
         assertEquals(2, bad.code(), bad.out());
         assertTrue(bad.err().contains("no-such-dataset"), bad.err());
-        Result typo = cli("train-classifier", "--config", train.toString(), "--set", "engine.wrokers=2", "--dry-run");
+        CliRun typo = cli("train-classifier", "--config", train.toString(), "--set", "engine.wrokers=2", "--dry-run");
         assertEquals(2, typo.code(), typo.out());
         assertTrue(typo.err().contains("wrokers"), typo.err());
 
-        Result t = cli("train-classifier", "--config", train.toString());
+        CliRun t = cli("train-classifier", "--config", train.toString());
         assertEquals(0, t.code(), t.err());
         Path run = dir.resolve("runs/cli-mlp");
         assertTrue(t.out().contains("epoch 2/2 | step 38/38 (100.0%)"), t.out());
@@ -106,7 +94,7 @@ class CliSparkTest {
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertTrue(metrics.stream().filter(l -> l.contains("\"type\":\"validation\"")).count() == 2, metrics.toString());
 
-        Result e = cli("evaluate", "--set", "run=" + run);
+        CliRun e = cli("evaluate", "--set", "run=" + run);
         assertEquals(0, e.code(), e.err());
         JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
         assertEquals(200, eval.get("count").asInt());
@@ -149,7 +137,7 @@ class CliSparkTest {
 
     static void assertPrepareFails(Path idx, String file, String detail) throws IOException {
         Path out = dir.resolve("out-" + idx.getFileName());
-        Result r = cli("prepare", "--set", "source=idx", "--set", "dir=" + idx, "--set", "output=" + out);
+        CliRun r = cli("prepare", "--set", "source=idx", "--set", "dir=" + idx, "--set", "output=" + out);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(file) && r.err().contains(detail), r.err());
         assertFalse(Files.exists(out), "no partial output");
@@ -158,31 +146,31 @@ class CliSparkTest {
 
     @Test
     void unknownKeysMissingPathsAndUnwritableOutputsAreNamed() throws IOException {
-        Result unknown = cli("train-classifier", "--set", "data.dataset=/x", "--set", "engine.wrokers=2");
+        CliRun unknown = cli("train-classifier", "--set", "data.dataset=/x", "--set", "engine.wrokers=2");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown config key 'engine.wrokers'"), unknown.err());
 
-        Result missing = cli("train-classifier", "--set", "data.dataset=" + dir.resolve("nope"),
+        CliRun missing = cli("train-classifier", "--set", "data.dataset=" + dir.resolve("nope"),
                 "--set", "output=" + dir.resolve("runs2"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains(dir.resolve("nope").toString()), missing.err());
         assertFalse(Files.exists(dir.resolve("runs2")));
 
-        Result missingIdx = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("no-idx"),
+        CliRun missingIdx = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("no-idx"),
                 "--set", "output=" + dir.resolve("p2"));
         assertEquals(2, missingIdx.code());
         assertTrue(missingIdx.err().contains(dir.resolve("no-idx").toString()), missingIdx.err());
 
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        Result unwritable = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("idx"),
+        CliRun unwritable = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("idx"),
                 "--set", "output=" + file.resolve("sub/out"));
         assertEquals(2, unwritable.code());
         assertTrue(unwritable.err().contains(file.toString()), unwritable.err());
 
-        Result noJob = cli("frobnicate");
+        CliRun noJob = cli("frobnicate");
         assertEquals(2, noJob.code());
         assertTrue(noJob.err().contains("unknown job 'frobnicate'"), noJob.err());
-        Result noConfig = cli("prepare", "--config", dir.resolve("missing.yaml").toString());
+        CliRun noConfig = cli("prepare", "--config", dir.resolve("missing.yaml").toString());
         assertEquals(2, noConfig.code());
         assertTrue(noConfig.err().contains("missing.yaml does not exist"), noConfig.err());
     }

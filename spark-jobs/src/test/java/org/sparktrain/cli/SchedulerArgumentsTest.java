@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparktrain.testing.CliRun;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * The argument lists that the Airflow DAG ({@code deploy/airflow}) and the Oozie workflow ({@code deploy/oozie}) pass
@@ -85,17 +85,6 @@ class SchedulerArgumentsTest {
         return steps;
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void airflowAndOozieRunTheSamePipeline() throws Exception {
         Map<String, List<String>> airflow = airflowSteps();
@@ -109,7 +98,7 @@ class SchedulerArgumentsTest {
         for (Map.Entry<String, List<String>> step : oozieSteps().entrySet()) {
             List<String> args = new ArrayList<>(step.getValue());
             args.add("--dry-run");
-            Result r = cli(args);
+            CliRun r = cli(args);
             assertEquals(0, r.code(), step.getKey() + " " + args + ":\n" + r.err());
             assertTrue(r.out().contains("arguments and config are valid"), r.out());
             if (!step.getKey().equals("prepare")) {

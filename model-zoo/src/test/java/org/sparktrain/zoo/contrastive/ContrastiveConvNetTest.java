@@ -4,22 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparktrain.losses.LossInputs;
-import org.sparktrain.losses.contrastive.GclConfig;
-import org.sparktrain.losses.contrastive.GclResult;
-import org.sparktrain.losses.contrastive.GlobalContrastiveLoss;
-import org.sparktrain.losses.contrastive.NtXentLoss;
-import org.sparktrain.losses.contrastive.SampleState;
-import org.sparktrain.losses.contrastive.TwoViewGradients;
 import org.sparktrain.zoo.ImageShape;
 
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
+import java.util.function.IntPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The hand-written backward passes of {@link ContrastiveConvNet} (LeNet-style and small ResNet), checked in double
@@ -31,12 +23,7 @@ class ContrastiveConvNetTest {
     static final ImageShape SHAPE = new ImageShape(1, 12, 12);
 
     static INDArray inputs(long seed) {
-        Random r = new Random(seed);
-        double[] v = new double[B * SHAPE.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextDouble();
-        }
-        return Nd4j.createFromArray(v).reshape(B, SHAPE.size());
+        return EncoderGradientCheck.uniform(seed, B, SHAPE.size());
     }
 
     static ContrastiveConvNet lenet() {
@@ -47,79 +34,42 @@ class ContrastiveConvNetTest {
         return ContrastiveConvNet.resnet(new ImageShape(2, 6, 6), 2, 5, 4, 3, 13, DataType.DOUBLE);
     }
 
-    static INDArray project(ContrastiveEncoder m, INDArray x1, INDArray x2) {
-        return m.forward(Nd4j.vstack(x1, x2)).projection();
+    /** Two views (B × 2·6·6 each) for {@link #resnet()}, uniform [0, 1) from {@code new Random(seed).doubles}. */
+    static INDArray[] resnetViews(long seed) {
+        Random r = new Random(seed);
+        int d = 2 * 6 * 6;
+        return new INDArray[]{Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d),
+                Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d)};
     }
 
     /**
-     * Central differences against the analytic gradient at about 80 parameters spread evenly over the flat vector
-     * (every layer's weights are hit; a full sweep costs two forward passes per parameter and takes minutes on the
-     * shared machine); returns the worst relative error.
+     * About 80 parameters spread evenly over the flat vector (every layer's weights are hit; a full sweep costs two
+     * forward passes per parameter and takes minutes on the shared machine).
      */
-    static double check(ContrastiveEncoder m, INDArray x1, INDArray x2, ToDoubleFunction<INDArray> loss,
-                        INDArray analytic) {
-        double eps = 1e-6;
-        double worst = 0;
-        int nonzero = 0;
-        int checked = 0;
+    static IntPredicate spread(ContrastiveEncoder m) {
         long stride = Math.max(1, m.numParams() / 80);
-        for (int i = 0; i < m.numParams(); i += (int) stride) {
-            checked++;
-            double theta = m.params().getDouble(0, i);
-            m.params().putScalar(0, i, theta + eps);
-            double up = loss.applyAsDouble(project(m, x1, x2));
-            m.params().putScalar(0, i, theta - eps);
-            double down = loss.applyAsDouble(project(m, x1, x2));
-            m.params().putScalar(0, i, theta);
-            double numeric = (up - down) / (2 * eps);
-            double a = analytic.getDouble(0, i);
-            double err = Math.abs(numeric - a) / Math.max(1e-6, Math.abs(numeric) + Math.abs(a));
-            worst = Math.max(worst, Math.abs(numeric - a) < 1e-8 ? 0 : err);
-            nonzero += a != 0 ? 1 : 0;
-        }
-        assertTrue(worst < 1e-5, "worst relative error " + worst);
-        assertTrue(nonzero > checked / 2, "most checked parameters get a gradient: " + nonzero + " of " + checked);
-        return worst;
-    }
-
-    static void ntXentCheck(ContrastiveEncoder m, INDArray x1, INDArray x2) {
-        NtXentLoss loss = new NtXentLoss(0.5);
-        INDArray z = project(m, x1, x2);
-        TwoViewGradients t = loss.compute(LossInputs.rows(z, 0, B), LossInputs.rows(z, B, B));
-        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, m.numParams());
-        m.backward(m.forward(Nd4j.vstack(x1, x2)), Nd4j.vstack(t.view1(), t.view2()), grad);
-        check(m, x1, x2, zz -> loss.compute(LossInputs.rows(zz, 0, B), LossInputs.rows(zz, B, B)).value(), grad);
+        return i -> i % stride == 0;
     }
 
     @Test
     void lenetGradientOfNtXentMatchesFiniteDifferences() {
-        ntXentCheck(lenet(), inputs(1), inputs(2));
+        ContrastiveConvNet m = lenet();
+        EncoderGradientCheck.ntXent(m, inputs(1), inputs(2), spread(m));
     }
 
     @Test
     void resnetGradientOfNtXentMatchesFiniteDifferences() {
-        Random r = new Random(3);
-        int d = 2 * 6 * 6;
-        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        ntXentCheck(resnet(), x1, x2);
+        ContrastiveConvNet m = resnet();
+        INDArray[] x = resnetViews(3);
+        EncoderGradientCheck.ntXent(m, x[0], x[1], spread(m));
     }
 
     /** At a first visit the SogCLR surrogate's gradient is the gradient of its reported objective. */
     @Test
     void resnetGradientOfTheGlobalContrastiveLossMatchesFiniteDifferences() {
         ContrastiveConvNet m = resnet();
-        Random r = new Random(4);
-        int d = 2 * 6 * 6;
-        INDArray x1 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        INDArray x2 = Nd4j.createFromArray(r.doubles(B * d).toArray()).reshape(B, d);
-        GlobalContrastiveLoss loss = new GlobalContrastiveLoss(GclConfig.sogclr(0.3));
-        INDArray z = project(m, x1, x2);
-        GclResult res = loss.compute(LossInputs.rows(z, 0, B), LossInputs.rows(z, B, B), SampleState.initial(B, 0.3));
-        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 1, m.numParams());
-        m.backward(m.forward(Nd4j.vstack(x1, x2)), Nd4j.vstack(res.view1(), res.view2()), grad);
-        check(m, x1, x2, zz -> loss.compute(LossInputs.rows(zz, 0, B), LossInputs.rows(zz, B, B),
-                SampleState.initial(B, 0.3)).objective(), grad);
+        INDArray[] x = resnetViews(4);
+        EncoderGradientCheck.sogclr(m, x[0], x[1], spread(m));
     }
 
     /** LeNet's representation recomputed with plain loops from the flat parameters (layout of the class comment). */

@@ -7,12 +7,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparktrain.config.ConfigLoader;
-import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
-import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.ColumnSpec;
 import org.sparktrain.engine.EngineState;
 import org.sparktrain.engine.TrainingEngine;
@@ -75,12 +72,8 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             }
         }
         shapeOf(manifest);
-        if (manifest.numClasses() < 2) {
-            throw new BadInputException(cfg.data().dataset() + ": a classifier needs at least 2 classes, manifest has "
-                    + manifest.numClasses());
-        }
-        // fails now, naming the path, if the output is not writable
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+        manifest.requireClasses(cfg.data().dataset(), 2, "a classifier");
+        new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
     @Override
@@ -91,16 +84,11 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().trainDataset(), conf);
         ImageShape shape = shapeOf(manifest);
         int numClasses = manifest.numClasses();
-        List<String> classNames = manifest.classNames() != null ? manifest.classNames() : defaultNames(numClasses);
+        List<String> classNames = manifest.classNamesOrIndices();
 
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = -1;
-        if (ctx.resume()) {
-            resumeStep = new Checkpoints(run.path(), conf).latest()
-                    .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
-        }
+        run.createWithConfig(cfg);
+        long resumeStep = run.resumeStep(ctx.resume());
         Dataset<Row> train = PreparedDataset.readSplit(spark, cfg.data().trainDataset(), cfg.data().trainSplit());
         RecordWeights weights = RecordWeights.of(train, manifest, cfg.data());
         ClassifierFactory factory = new ClassifierFactory(cfg.model(), shape, numClasses, cfg.engine().seed(),
@@ -201,13 +189,5 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             case 3 -> new ImageShape(s.get(0), s.get(1), s.get(2));
             default -> throw new BadInputException(manifest.name() + ": unsupported feature shape " + s);
         };
-    }
-
-    static List<String> defaultNames(int k) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            names.add(Integer.toString(i));
-        }
-        return names;
     }
 }

@@ -9,8 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.sparktrain.config.ConfigLoader;
-import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
@@ -67,11 +65,8 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         manifest.requireSplit("data.trainSplit", cfg.data().dataset(), cfg.data().trainSplit());
         manifest.requireSplit("data.testSplit", cfg.data().dataset(), cfg.data().testSplit());
         shapeOf(manifest);
-        if (manifest.numClasses() < 2) {
-            throw new BadInputException(cfg.data().dataset() + ": the linear probe needs at least 2 classes, manifest "
-                    + "has " + manifest.numClasses());
-        }
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+        manifest.requireClasses(cfg.data().dataset(), 2, "the linear probe");
+        new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
     @Override
@@ -82,17 +77,12 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
         ImageShape shape = shapeOf(manifest);
         int numClasses = manifest.numClasses();
-        List<String> classNames = manifest.classNames() != null ? manifest.classNames() : defaultNames(numClasses);
+        List<String> classNames = manifest.classNamesOrIndices();
         long seed = cfg.engine().seed();
 
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = -1;
-        if (ctx.resume()) {
-            resumeStep = new Checkpoints(run.path(), conf).latest()
-                    .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
-        }
+        run.createWithConfig(cfg);
+        long resumeStep = run.resumeStep(ctx.resume());
         String trainName = cfg.data().dataset() + "/" + cfg.data().trainSplit();
         Dataset<Row> split = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
         Dataset<Row> longTail = LongTailSubset.subset(split, numClasses, cfg.data().imbalanceRatio(),
@@ -249,13 +239,5 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
             default -> throw new BadInputException(manifest.name() + ": train-contrastive needs images (feature shape "
                     + "H x W or C x H x W), got " + s);
         };
-    }
-
-    static List<String> defaultNames(int k) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            names.add(Integer.toString(i));
-        }
-        return names;
     }
 }

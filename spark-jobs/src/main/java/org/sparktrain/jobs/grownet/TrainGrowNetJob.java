@@ -8,8 +8,6 @@ import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparktrain.config.ConfigLoader;
-import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.RunDirectory;
@@ -48,8 +46,7 @@ public final class TrainGrowNetJob implements Job<TrainGrowNetConfig> {
 
     @Override
     public void validate(TrainGrowNetConfig cfg, JobContext ctx) {
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), ctx.hadoopConf()).file("config.yaml"),
-                ctx.hadoopConf());
+        new RunDirectory(cfg.output(), cfg.runId(), ctx.hadoopConf()).checkWritable();
     }
 
     @Override
@@ -58,8 +55,7 @@ public final class TrainGrowNetJob implements Job<TrainGrowNetConfig> {
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
+        run.createWithConfig(cfg);
         if (cfg.data().retrieval()) {
             rank(cfg, ctx, spark, run);
             return;

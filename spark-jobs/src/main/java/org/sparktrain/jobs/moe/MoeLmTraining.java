@@ -8,8 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.sparktrain.config.ConfigLoader;
-import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
@@ -52,7 +50,7 @@ final class MoeLmTraining {
                     + "; model.type moe-lm needs a prepared text dataset (sparktrain prepare with source cranfield, "
                     + "text-lines, jsonl, beir or msmarco)", e);
         }
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+        new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
     static void run(TrainMoeConfig cfg, JobContext ctx) {
@@ -60,9 +58,8 @@ final class MoeLmTraining {
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = MoeRunOutput.resumeStep(run, conf, ctx.resume());
+        run.createWithConfig(cfg);
+        long resumeStep = run.resumeStep(ctx.resume());
         int context = cfg.model().contextLength();
         LmCorpus corpus = LmCorpus.read(spark, cfg.data().dataset(), cfg.text(), context);
         MoeLmFactory factory = new MoeLmFactory(cfg.model(), cfg.balancing(), corpus.vocabulary().size(),

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.EngineState;
 import org.sparktrain.engine.TrainingListener;
 import org.sparktrain.engine.TrainingResult;
@@ -32,15 +30,6 @@ final class MoeRunOutput {
     }
 
     private MoeRunOutput() {
-    }
-
-    /** The newest checkpoint's step when resuming, else -1 (the metrics log keeps the records up to it). */
-    static long resumeStep(RunDirectory run, Configuration conf, boolean resume) {
-        if (!resume) {
-            return -1;
-        }
-        return new Checkpoints(run.path(), conf).latest()
-                .map(p -> Long.parseLong(p.getName().substring("step-".length()))).orElse(-1L);
     }
 
     /**

@@ -6,9 +6,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparktrain.config.ConfigLoader;
-import org.sparktrain.data.AtomicOutput;
-import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.engine.ColumnSpec;
@@ -69,11 +66,8 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         if (cfg.data().hasValidation()) {
             manifest.requireSplit("data.validationSplit", cfg.data().dataset(), cfg.data().validationSplit());
         }
-        if (manifest.numClasses() < 2) {
-            throw new BadInputException(cfg.data().dataset() + ": a classifier needs at least 2 classes, manifest has "
-                    + manifest.numClasses());
-        }
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+        manifest.requireClasses(cfg.data().dataset(), 2, "a classifier");
+        new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
     @Override
@@ -90,9 +84,8 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         int numClasses = manifest.numClasses();
 
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
-        long resumeStep = MoeRunOutput.resumeStep(run, conf, ctx.resume());
+        run.createWithConfig(cfg);
+        long resumeStep = run.resumeStep(ctx.resume());
         MoeClassifierFactory factory = new MoeClassifierFactory(cfg.model(), cfg.balancing(), numInputs, numClasses,
                 cfg.engine().seed());
         MoeBalancingState state = factory.state();

@@ -3,17 +3,17 @@ package org.sparktrain.engine.optim;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparktrain.engine.optim.TinyProblem.N;
 import static org.sparktrain.engine.optim.TinyProblem.assertClose;
-import static org.sparktrain.engine.optim.TinyProblem.assertRelative;
 
 /** D-Adaptation SGD against the spec's pseudo-code (§1 b, d), run independently in double precision. */
 class DAdaptSgdTest {
     /** The spec's rule on double arrays, with d̂ in the pre-v3 form (‖s‖² − Σλ²‖g‖²)/‖s‖, which must agree. */
-    static final class Reference {
+    static final class Reference implements ReferenceOptimizer {
         final DAdaptSgd.Settings p;
         final double lr;
         final double[] s = new double[N];
@@ -29,7 +29,13 @@ class DAdaptSgdTest {
             this.d = p.d0();
         }
 
-        void step(double[] x, double[] g) {
+        @Override
+        public Map<String, Double> scalars() {
+            return Map.of("d", d, "N", numerator, "g0norm", g0);
+        }
+
+        @Override
+        public void step(double[] x, double[] g) {
             if (x0 == null) {
                 x0 = x.clone();
                 double sq = 0;
@@ -73,16 +79,8 @@ class DAdaptSgdTest {
     void threeStepsMatchThePseudoCode() {
         for (DAdaptSgd.Settings p : SETTINGS) {
             TinyProblem.Trajectory t = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(0.8), p), 1, 3);
-            Reference ref = new Reference(p, 0.8);
-            double[] x = TinyProblem.copy(TinyProblem.X0);
-            for (int k = 0; k < 3; k++) {
-                ref.step(x, TinyProblem.gradient(x, 1));
-                String at = p + " step " + k;
-                assertClose(x, t.x().get(k), 2e-6, "x " + at);
-                assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
-                assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
-                assertRelative(ref.g0, t.scalar(k, "g0norm"), 1e-6, "g0 " + at);
-            }
+            TinyProblem.assertFollows(new Reference(p, 0.8), t, 3, Map.of("d", 1e-5, "N", 1e-5, "g0norm", 1e-6),
+                    p.toString());
             assertTrue(TinyProblem.moved(t.x().get(2)) > 1e-2, "the test must move x: " + p);
         }
     }
@@ -90,17 +88,9 @@ class DAdaptSgdTest {
     @Test
     void dNeverDecreasesAndALossScaledByTenLeavesTheTrajectoryUnchanged() {
         DAdaptSgd.Settings p = new DAdaptSgd.Settings(0, 0, 1e-6, Double.POSITIVE_INFINITY);
-        TinyProblem.Trajectory one = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(1), p), 1, 40);
-        TinyProblem.Trajectory ten = TinyProblem.run(new DAdaptSgd(N, TinyProblem.lr(1), p), 10, 40);
-        double previous = p.d0();
-        for (int k = 0; k < 40; k++) {
-            double d = one.scalar(k, "d");
-            assertTrue(d >= previous, "d decreased at step " + k);
-            previous = d;
-            assertRelative(d, ten.scalar(k, "d"), 1e-4, "d with loss x10 at step " + k);
-            assertClose(one.x().get(k), ten.x().get(k), 1e-4, "x with loss x10 at step " + k);
-        }
-        assertTrue(previous > 1e-2, "d adapted from 1e-6 to " + previous);
+        double d = TinyProblem.assertDNeverDecreasesAndScaleFree(() -> new DAdaptSgd(N, TinyProblem.lr(1), p),
+                p.d0(), 40);
+        assertTrue(d > 1e-2, "d adapted from 1e-6 to " + d);
     }
 
     @Test

@@ -3,18 +3,17 @@ package org.sparktrain.engine.optim;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparktrain.engine.optim.TinyProblem.N;
-import static org.sparktrain.engine.optim.TinyProblem.assertClose;
-import static org.sparktrain.engine.optim.TinyProblem.assertRelative;
 
 /** Prodigy against the spec's pseudo-code (§2 d), run independently in double precision. */
 class ProdigyTest {
     /** The spec's pseudo-code, literally, on double arrays. */
-    static final class Reference {
+    static final class Reference implements ReferenceOptimizer {
         final Prodigy.Settings p;
         final double lr;
         /** slice_p: the entries s, x0 and the dot use (null = all). */
@@ -41,7 +40,13 @@ class ProdigyTest {
             this.dMax = p.d0();
         }
 
-        void step(double[] x, double[] g) {
+        @Override
+        public Map<String, Double> scalars() {
+            return Map.of("d", d, "dMax", dMax, "N", numerator);
+        }
+
+        @Override
+        public void step(double[] x, double[] g) {
             if (x0 == null) {
                 x0 = new double[keep.length];
                 for (int j = 0; j < keep.length; j++) {
@@ -103,16 +108,8 @@ class ProdigyTest {
         for (Prodigy.Settings p : SETTINGS) {
             for (double lr : new double[]{1.0, 0.7}) {
                 TinyProblem.Trajectory t = TinyProblem.run(new Prodigy(N, TinyProblem.lr(lr), p), 1, 3);
-                Reference ref = new Reference(p, lr);
-                double[] x = TinyProblem.copy(TinyProblem.X0);
-                for (int k = 0; k < 3; k++) {
-                    ref.step(x, TinyProblem.gradient(x, 1));
-                    String at = p + " lr " + lr + " step " + k;
-                    assertClose(x, t.x().get(k), 2e-6, "x " + at);
-                    assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
-                    assertRelative(ref.dMax, t.scalar(k, "dMax"), 1e-5, "dMax " + at);
-                    assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
-                }
+                TinyProblem.assertFollows(new Reference(p, lr), t, 3, Map.of("d", 1e-5, "dMax", 1e-5, "N", 1e-5),
+                        p + " lr " + lr);
                 assertTrue(TinyProblem.moved(t.x().get(2)) > 1e-2, "the test must move x: " + p);
             }
         }
@@ -141,15 +138,7 @@ class ProdigyTest {
         assertEquals(2 + 2 + 4 + 4 + 4 * ExactDoubles.FLOATS, sliced.stateSize(), sliced.stateLayout());
         TinyProblem.Trajectory t = TinyProblem.run(sliced, 1, 4);
         TinyProblem.Trajectory full = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 1, 4);
-        Reference ref = new Reference(p, 1, new int[]{0, 2});
-        double[] x = TinyProblem.copy(TinyProblem.X0);
-        for (int k = 0; k < 4; k++) {
-            ref.step(x, TinyProblem.gradient(x, 1));
-            String at = "slice 2 step " + k;
-            assertClose(x, t.x().get(k), 2e-6, "x " + at);
-            assertRelative(ref.d, t.scalar(k, "d"), 1e-5, "d " + at);
-            assertRelative(ref.numerator, t.scalar(k, "N"), 1e-5, "N " + at);
-        }
+        TinyProblem.assertFollows(new Reference(p, 1, new int[]{0, 2}), t, 4, Map.of("d", 1e-5, "N", 1e-5), "slice 2");
         assertTrue(Math.abs(t.scalar(3, "N") / full.scalar(3, "N") - 1) > 1e-3, "slicing must change N");
         assertTrue(TinyProblem.moved(t.x().get(3)) > 1e-2, "the test must move x");
     }
@@ -158,25 +147,9 @@ class ProdigyTest {
     void dNeverDecreasesAndALossScaledByTenLeavesTheTrajectoryUnchanged() {
         Prodigy.Settings p = new Prodigy.Settings(0.9, 0.999, Math.sqrt(0.999), 0, 0, true, false, false, 1e-6, 1,
                 Double.POSITIVE_INFINITY);
-        TinyProblem.Trajectory one = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 1, 60);
-        TinyProblem.Trajectory ten = TinyProblem.run(new Prodigy(N, TinyProblem.lr(1), p), 10, 60);
-        double previous = p.d0();
-        for (int k = 0; k < 60; k++) {
-            double d = one.scalar(k, "d");
-            assertTrue(d >= previous, "d decreased at step " + k);
-            previous = d;
-            assertRelative(d, ten.scalar(k, "d"), 1e-4, "d with loss x10 at step " + k);
-            assertClose(one.x().get(k), ten.x().get(k), 1e-4, "x with loss x10 at step " + k);
-        }
-        assertTrue(previous > 1e-2, "d adapted from 1e-6 to " + previous);
-        Reference r1 = new Reference(p, 1);
-        Reference r10 = new Reference(p, 1);
-        double[] x1 = TinyProblem.copy(TinyProblem.X0);
-        double[] x10 = TinyProblem.copy(TinyProblem.X0);
-        for (int k = 0; k < 60; k++) {
-            r1.step(x1, TinyProblem.gradient(x1, 1));
-            r10.step(x10, TinyProblem.gradient(x10, 10));
-            assertClose(x1, x10, 1e-9, "reference x with loss x10 at step " + k);
-        }
+        double d = TinyProblem.assertDNeverDecreasesAndScaleFree(() -> new Prodigy(N, TinyProblem.lr(1), p), p.d0(),
+                60);
+        assertTrue(d > 1e-2, "d adapted from 1e-6 to " + d);
+        TinyProblem.assertReferenceScaleFree(() -> new Reference(p, 1), 60);
     }
 }

@@ -28,73 +28,78 @@ class ScheduleFreeTest {
             new Case(true, 0.05, 0.9, 0.999, 1e-8, 0, 0, 0, 2),
             new Case(true, 0.05, 0.9, 0.99, 1e-6, 0.05, 3, 0.75, 2)};
 
-    /** The spec's pseudo-code: x, z stored, y in the parameters. */
-    static final class ThreeSequences {
+    /**
+     * What both forms of the pseudo-code share: z, AdamW's second moment v, the step count and the schedule
+     * γ_k = lr · min(1, (k+1)/warmup), lr_max = max γ, c_k = w_k / Σ_{i≤k} w_i with w_k = (k+1)^r · lr_max^power.
+     */
+    abstract static class Form {
         final Case c;
-        double[] x;
         double[] z;
         final double[] v = new double[N];
         double wsum;
         double lrMax;
         int k;
 
-        ThreeSequences(Case c, double[] y) {
+        Form(Case c, double[] y) {
             this.c = c;
-            x = y.clone();
             z = y.clone();
         }
 
-        void step(double[] y, double[] g) {
+        /** One step on the parameters y with gradient g. */
+        final void step(double[] y, double[] g) {
             double gam = c.lr() * (k < c.warmup() ? (k + 1.0) / c.warmup() : 1);
             lrMax = Math.max(lrMax, gam);
             double w = Math.pow(k + 1, c.r()) * Math.pow(lrMax, c.power());
             wsum += w;
             double ck = w / wsum;
             for (int i = 0; i < N; i++) {
-                double u;
-                if (c.adam()) {
-                    v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i];
-                    u = g[i] / (Math.sqrt(v[i] / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) + c.wd() * y[i];
-                } else {
-                    u = g[i] + c.wd() * y[i];
-                }
-                z[i] -= gam * u;
-                x[i] = (1 - ck) * x[i] + ck * z[i];
-                y[i] = c.beta() * x[i] + (1 - c.beta()) * z[i];
+                update(i, y, g, gam, ck);
             }
             k++;
+        }
+
+        /** The form's update of entry i at step k. */
+        abstract void update(int i, double[] y, double[] g, double gam, double ck);
+    }
+
+    /** The spec's pseudo-code: x, z stored, y in the parameters. */
+    static final class ThreeSequences extends Form {
+        double[] x;
+
+        ThreeSequences(Case c, double[] y) {
+            super(c, y);
+            x = y.clone();
+        }
+
+        @Override
+        void update(int i, double[] y, double[] g, double gam, double ck) {
+            double u;
+            if (c.adam()) {
+                v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i];
+                u = g[i] / (Math.sqrt(v[i] / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) + c.wd() * y[i];
+            } else {
+                u = g[i] + c.wd() * y[i];
+            }
+            z[i] -= gam * u;
+            x[i] = (1 - ck) * x[i] + ck * z[i];
+            y[i] = c.beta() * x[i] + (1 - c.beta()) * z[i];
         }
     }
 
     /** The reference's memory-efficient form: only y (the parameters) and z; x is implicit. */
-    static final class MemoryEfficient {
-        final Case c;
-        double[] z;
-        final double[] v = new double[N];
-        double wsum;
-        double lrMax;
-        int k;
-
+    static final class MemoryEfficient extends Form {
         MemoryEfficient(Case c, double[] y) {
-            this.c = c;
-            z = y.clone();
+            super(c, y);
         }
 
-        void step(double[] y, double[] g) {
-            double gam = c.lr() * (k < c.warmup() ? (k + 1.0) / c.warmup() : 1);
-            lrMax = Math.max(lrMax, gam);
-            double w = Math.pow(k + 1, c.r()) * Math.pow(lrMax, c.power());
-            wsum += w;
-            double ck = w / wsum;
-            for (int i = 0; i < N; i++) {
-                double u = c.adam()
-                        ? g[i] / (Math.sqrt((v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i])
-                        / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) : g[i];
-                u += c.wd() * y[i];
-                y[i] = (1 - ck) * y[i] + ck * z[i] - gam * (1 - c.beta() * (1 - ck)) * u;
-                z[i] -= gam * u;
-            }
-            k++;
+        @Override
+        void update(int i, double[] y, double[] g, double gam, double ck) {
+            double u = c.adam()
+                    ? g[i] / (Math.sqrt((v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g[i] * g[i])
+                    / (1 - Math.pow(c.beta2(), k + 1))) + c.eps()) : g[i];
+            u += c.wd() * y[i];
+            y[i] = (1 - ck) * y[i] + ck * z[i] - gam * (1 - c.beta() * (1 - ck)) * u;
+            z[i] -= gam * u;
         }
 
         /** eval(): y + (1 − 1/β)(z − y), which is x. */

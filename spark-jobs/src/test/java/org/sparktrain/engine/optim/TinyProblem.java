@@ -8,8 +8,10 @@ import org.nd4j.linalg.schedule.ISchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The 4-parameter problem of the step-by-step optimizer tests: f(x) = ½ (x − b)ᵀ A (x − b) · scale with a coupled
@@ -90,6 +92,62 @@ final class TinyProblem {
             t.scalars().add(opt.scalars());
         }
         return t;
+    }
+
+    /**
+     * Steps {@code ref} from {@link #X0} with the exact gradient beside the production trajectory {@code t} for
+     * {@code steps} steps: after every step x agrees to 2e-6 (float rounding) and every named scalar to its relative
+     * tolerance ({@link #assertRelative}).
+     */
+    static void assertFollows(ReferenceOptimizer ref, Trajectory t, int steps, Map<String, Double> scalarTolerances,
+                              String label) {
+        double[] x = copy(X0);
+        for (int k = 0; k < steps; k++) {
+            ref.step(x, gradient(x, 1));
+            String at = label + " step " + k;
+            assertClose(x, t.x().get(k), 2e-6, "x " + at);
+            Map<String, Double> expected = ref.scalars();
+            for (Map.Entry<String, Double> s : scalarTolerances.entrySet()) {
+                assertRelative(expected.get(s.getKey()), t.scalar(k, s.getKey()), s.getValue(), s.getKey() + " " + at);
+            }
+        }
+    }
+
+    /**
+     * The invariants of the D-Adaptation family (D-Adapt SGD / Adam, Prodigy) on the production optimizer over
+     * {@code steps} steps from {@link #X0}: the distance estimate d (scalar {@code d}) never decreases from
+     * {@code d0}, and a loss scaled by 10 leaves d and x unchanged (relative 1e-4: float rounding of 10·g differs from
+     * g's; a rule that is not scale-free would differ by O(1)). Returns the last d.
+     */
+    static double assertDNeverDecreasesAndScaleFree(Supplier<FlatOptimizer> optimizer, double d0, int steps) {
+        Trajectory one = run(optimizer.get(), 1, steps);
+        Trajectory ten = run(optimizer.get(), 10, steps);
+        double previous = d0;
+        for (int k = 0; k < steps; k++) {
+            double d = one.scalar(k, "d");
+            assertTrue(d >= previous, "d decreased at step " + k + ": " + previous + " -> " + d);
+            previous = d;
+            assertRelative(d, ten.scalar(k, "d"), 1e-4, "d with loss x10 at step " + k);
+            assertClose(one.x().get(k), ten.x().get(k), 1e-4, "x with loss x10 at step " + k);
+        }
+        return previous;
+    }
+
+    /**
+     * The same scale invariance on two references in exact arithmetic: with the loss x1 and x10 they agree in x and
+     * d to round-off (1e-9) over {@code steps} steps from {@link #X0}.
+     */
+    static void assertReferenceScaleFree(Supplier<ReferenceOptimizer> reference, int steps) {
+        ReferenceOptimizer r1 = reference.get();
+        ReferenceOptimizer r10 = reference.get();
+        double[] x1 = copy(X0);
+        double[] x10 = copy(X0);
+        for (int k = 0; k < steps; k++) {
+            r1.step(x1, gradient(x1, 1));
+            r10.step(x10, gradient(x10, 10));
+            assertClose(x1, x10, 1e-9, "reference x with loss x10 at step " + k);
+            assertRelative(r1.scalars().get("d"), r10.scalars().get("d"), 1e-9, "reference d with loss x10 at step " + k);
+        }
     }
 
     /** |actual − expected| ≤ tol · max(1, |expected|) entry by entry. */

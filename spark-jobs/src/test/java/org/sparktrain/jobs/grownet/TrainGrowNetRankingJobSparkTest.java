@@ -6,14 +6,11 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparktrain.cli.SparktrainCli;
 import org.sparktrain.retrieval.ltr.QueryDocumentFeatures;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.grownet.GrowNetModel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code prepare} (a small Cranfield: its first 300 documents, first 60 queries and their judgments of those
@@ -89,14 +87,6 @@ class TrainGrowNetRankingJobSparkTest {
         assertEquals(8, eval.get("validationQueries").asInt());
         // a floor: the reranker keeps most of what BM25's order achieves on these queries
         assertTrue(test.get("ndcg@10").asDouble() > 0.5 * test.get("bm25Ndcg@10").asDouble(), test.toString());
-    }
-
-    private static int cli(List<String> args, StringBuilder log) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        log.append(out.toString(StandardCharsets.UTF_8));
-        return code;
     }
 
     /** DCG@k of relevance grades in rank order, gain 2^rel − 1, discount 1/log2(rank + 1). */

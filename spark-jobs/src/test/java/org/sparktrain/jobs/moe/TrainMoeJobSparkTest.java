@@ -6,14 +6,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparktrain.cli.SparktrainCli;
 import org.sparktrain.testing.IdxFiles;
 import org.sparktrain.testing.SharedSpark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code train-moe} end to end through the CLI with the shipped configs (deploy/configs/train-moe-mnist-*.yaml),
@@ -31,14 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(SharedSpark.class)
 class TrainMoeJobSparkTest {
     static final ObjectMapper JSON = new ObjectMapper();
-
-    static int cli(List<String> args, StringBuilder log) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        log.append(out.toString(StandardCharsets.UTF_8));
-        return code;
-    }
 
     static List<String> train(String strategy, Path dir, String... extra) {
         List<String> a = new ArrayList<>(List.of("train-moe", "--config",

@@ -18,6 +18,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code train-moe} with the shipped language-model config (deploy/configs/train-moe-lm-cranfield.yaml), shrunk by
@@ -80,7 +81,7 @@ class TrainMoeLmJobSparkTest {
         List<String> docs = corpus(120);
         Path input = Files.write(dir.resolve("corpus.txt"), docs);
         StringBuilder log = new StringBuilder();
-        assertEquals(0, TrainMoeJobSparkTest.cli(List.of("prepare", "--set", "source=text-lines", "--set",
+        assertEquals(0, cli(List.of("prepare", "--set", "source=text-lines", "--set",
                 "input=" + input, "--set", "output=" + dir.resolve("prepared")), log), log.toString());
         double unigram = unigramPerplexity(docs);
 
@@ -91,7 +92,7 @@ class TrainMoeLmJobSparkTest {
                 "--set", "model.expertHidden=16", "--set", "model.contextLength=8", "--set", "engine.batchSize=16",
                 "--set", "engine.epochs=4", "--set", "engine.logEvery=5", "--set", "optimizer.learningRate=0.01",
                 "--set", "balancing.rate=0.01"));
-        assertEquals(0, TrainMoeJobSparkTest.cli(args, log), log.toString());
+        assertEquals(0, cli(args, log), log.toString());
 
         Path run = dir.resolve("runs").resolve("lm");
         Path metrics = run.resolve("metrics.jsonl");

@@ -7,13 +7,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparktrain.cli.SparktrainCli;
+import org.sparktrain.testing.CliRun;
 import org.sparktrain.testing.SharedSpark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code sparktrain prepare} through the CLI on the reader sources: generated CIFAR-10 binary batches and the real
@@ -33,17 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PrepareSourcesCliSparkTest {
     @TempDir
     static Path dir;
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static JsonNode manifest(Path out) throws IOException {
         return new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
@@ -87,7 +74,7 @@ class PrepareSourcesCliSparkTest {
     void cifar10ThroughTheCli() throws IOException {
         Path in = cifar10("cifar");
         Path out = dir.resolve("cifar-prepared");
-        Result r = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in.getParent(), "--set",
+        CliRun r = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in.getParent(), "--set",
                 "output=" + out);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[prepare] cifar10 "), r.out());
@@ -100,7 +87,7 @@ class PrepareSourcesCliSparkTest {
         assertEquals("[0,1,2,3,3,3,2,1,0,0]", m.at("/splits/train/classHistogram").toString());
         assertEquals(6, m.get("sources").size());
 
-        Result again = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in.getParent(), "--set",
+        CliRun again = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in.getParent(), "--set",
                 "output=" + out);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("already prepared from the same files"), again.out());
@@ -113,13 +100,13 @@ class PrepareSourcesCliSparkTest {
         byte[] bytes = Files.readAllBytes(batch);
         Files.write(batch, Arrays.copyOf(bytes, bytes.length - 5));
         Path out = dir.resolve("cifar-bad-prepared");
-        Result r = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in, "--set", "output=" + out);
+        CliRun r = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in, "--set", "output=" + out);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("data_batch_3.bin record 2: truncated CIFAR record"), r.err());
         assertFalse(Files.exists(out), "no output directory");
         assertFalse(hasTempLeftovers(), "no temporary directory");
 
-        Result skipped = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in, "--set", "output=" + out,
+        CliRun skipped = cli("prepare", "--set", "source=cifar10", "--set", "dir=" + in, "--set", "output=" + out,
                 "--set", "maxSkipped=1");
         assertEquals(0, skipped.code(), skipped.err());
         JsonNode m = manifest(out);
@@ -136,7 +123,7 @@ class PrepareSourcesCliSparkTest {
         Path out = dir.resolve("cranfield");
         Path yaml = Files.writeString(dir.resolve("cranfield.yaml"), "source: cranfield\ndir: " + cranfield
                 + "\noutput: " + out + "\n");
-        Result r = cli("prepare", "--config", yaml.toString());
+        CliRun r = cli("prepare", "--config", yaml.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("cranfield (text-retrieval), corpus 1400, queries 225, qrels 1837"), r.out());
         JsonNode m = manifest(out);
@@ -150,31 +137,31 @@ class PrepareSourcesCliSparkTest {
 
     @Test
     void configErrorsNameTheKey() {
-        Result noTable = cli("prepare", "--set", "source=csv", "--set", "output=" + dir.resolve("x"));
+        CliRun noTable = cli("prepare", "--set", "source=csv", "--set", "output=" + dir.resolve("x"));
         assertEquals(2, noTable.code());
         assertTrue(noTable.err().contains("table: is required when source is csv"), noTable.err());
 
-        Result noLabel = cli("prepare", "--set", "source=csv", "--set", "table.train=/a.csv", "--set",
+        CliRun noLabel = cli("prepare", "--set", "source=csv", "--set", "table.train=/a.csv", "--set",
                 "table.task=classification", "--set", "output=" + dir.resolve("x"));
         assertEquals(2, noLabel.code());
         assertTrue(noLabel.err().contains("table.labelColumn: is required for csv"), noLabel.err());
 
-        Result wrongGroup = cli("prepare", "--set", "source=cifar10", "--set", "dir=/d", "--set", "image.size=32",
+        CliRun wrongGroup = cli("prepare", "--set", "source=cifar10", "--set", "dir=/d", "--set", "image.size=32",
                 "--set", "output=" + dir.resolve("x"));
         assertEquals(2, wrongGroup.code());
         assertTrue(wrongGroup.err().contains("image: is only for source image-folder"), wrongGroup.err());
 
-        Result badSize = cli("prepare", "--set", "source=image-folder", "--set", "dir=/d", "--set", "image.size=0",
+        CliRun badSize = cli("prepare", "--set", "source=image-folder", "--set", "dir=/d", "--set", "image.size=0",
                 "--set", "output=" + dir.resolve("x"));
         assertEquals(2, badSize.code());
         assertTrue(badSize.err().contains("image.size: must be at least 1, got 0"), badSize.err());
 
-        Result unknown = cli("prepare", "--set", "source=cifar", "--set", "output=" + dir.resolve("x"));
+        CliRun unknown = cli("prepare", "--set", "source=cifar", "--set", "output=" + dir.resolve("x"));
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("source: must be one of [mnist, fashion-mnist, idx, cifar10, cifar100, "
                 + "image-folder, msmarco, beir, cranfield, text-lines, jsonl, csv, libsvm, fann]"), unknown.err());
 
-        Result missing = cli("prepare", "--set", "source=beir", "--set", "dir=" + dir.resolve("no-beir"), "--set",
+        CliRun missing = cli("prepare", "--set", "source=beir", "--set", "dir=" + dir.resolve("no-beir"), "--set",
                 "output=" + dir.resolve("x"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no-beir/corpus.jsonl"), missing.err());
@@ -192,7 +179,7 @@ class PrepareSourcesCliSparkTest {
         Path yaml = Files.writeString(dir.resolve("mm.yaml"), String.join("\n", "source: msmarco", "dir: " + mm,
                 "text:", "  queries: [queries.train.tsv, queries.dev.tsv]", "  qrels: [qrels.train.tsv]",
                 "  judgedQueriesOnly: true", "output: " + out, ""));
-        Result r = cli("prepare", "--config", yaml.toString());
+        CliRun r = cli("prepare", "--config", yaml.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode m = manifest(out);
         assertEquals(2, m.at("/tables/corpus").asInt());
@@ -202,7 +189,7 @@ class PrepareSourcesCliSparkTest {
 
         Path csv = Files.writeString(dir.resolve("t.csv"), "a;b;y\n1;2;no\n3;4;yes\n5;6;no\n");
         Path csvOut = dir.resolve("csv-out");
-        Result c = cli("prepare", "--set", "source=csv", "--set", "table.train=" + csv, "--set",
+        CliRun c = cli("prepare", "--set", "source=csv", "--set", "table.train=" + csv, "--set",
                 "table.task=classification", "--set", "table.labelColumn=y", "--set", "table.delimiter=;", "--set",
                 "classNames=['yes', 'no']", "--set", "output=" + csvOut); // quoted: YAML reads bare yes/no as booleans
         assertEquals(0, c.code(), c.err());

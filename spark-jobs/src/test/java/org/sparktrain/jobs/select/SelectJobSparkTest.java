@@ -10,17 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparktrain.cli.SparktrainCli;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.testing.CliRun;
 import org.sparktrain.testing.IdxFiles;
 import org.sparktrain.testing.SharedSpark;
 import org.sparktrain.zoo.ClassifierModel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,6 +27,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code prepare -> train-classifier -> select (model loss + model embedding) -> train-classifier on the weighted
@@ -41,21 +39,10 @@ class SelectJobSparkTest {
     @TempDir
     static Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @BeforeAll
     static void data(SparkSession spark) throws IOException {
         IdxFiles.write(dir.resolve("idx"), 120, 40, 6, 3, 1);
-        Result p = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("idx"), "--set", "name=stripes",
+        CliRun p = cli("prepare", "--set", "source=idx", "--set", "dir=" + dir.resolve("idx"), "--set", "name=stripes",
                 "--set", "output=" + dir.resolve("data"));
         assertEquals(0, p.code(), p.err());
     }
@@ -77,13 +64,13 @@ class SelectJobSparkTest {
 
     @Test
     void selectWithAModelThenTrainOnTheWeightedSelection(SparkSession spark) throws Exception {
-        Result t = cli("train-classifier", "--run-id", "base", "--set", "output=" + dir.resolve("runs"),
+        CliRun t = cli("train-classifier", "--run-id", "base", "--set", "output=" + dir.resolve("runs"),
                 "--set", "data.dataset=" + dir.resolve("data"), "--set", "model.type=mlp", "--set", "model.hidden=[8]",
                 "--set", "engine.workers=1", "--set", "engine.epochs=1", "--set", "engine.batchSize=20");
         assertEquals(0, t.code(), t.err());
 
         double lambda = 0.5;
-        Result s = cli("select", "--run-id", "sel", "--set", "data.dataset=" + dir.resolve("data"),
+        CliRun s = cli("select", "--run-id", "sel", "--set", "data.dataset=" + dir.resolve("data"),
                 "--set", "model=" + dir.resolve("runs/base"), "--set", "output=" + dir.resolve("selected"),
                 "--set", "selection.k=4", "--set", "selection.m=60", "--set", "selection.lambda=" + lambda,
                 "--set", "selection.embedding=model", "--set", "selection.normalize=false", "--set", "selection.seed=3");
@@ -135,7 +122,7 @@ class SelectJobSparkTest {
         assertEquals(60, draws);
 
         // train on the selection (weighted), validating on the full dataset's test split
-        Result w = cli("train-classifier", "--run-id", "weighted", "--set", "output=" + dir.resolve("runs"),
+        CliRun w = cli("train-classifier", "--run-id", "weighted", "--set", "output=" + dir.resolve("runs"),
                 "--set", "data.dataset=" + dir.resolve("data"), "--set", "data.selection=" + dir.resolve("selected"),
                 "--set", "model.type=mlp", "--set", "model.hidden=[8]", "--set", "engine.workers=1",
                 "--set", "engine.epochs=1", "--set", "engine.batchSize=10");
@@ -150,11 +137,11 @@ class SelectJobSparkTest {
     /** Margin sampling selects the m records of smallest p_(1) − p_(2), recomputed here from the network's output. */
     @Test
     void marginSelectionTakesTheSmallestMarginsByAnIndependentComputation(SparkSession spark) throws Exception {
-        Result t = cli("train-classifier", "--run-id", "mbase", "--set", "output=" + dir.resolve("runs"),
+        CliRun t = cli("train-classifier", "--run-id", "mbase", "--set", "output=" + dir.resolve("runs"),
                 "--set", "data.dataset=" + dir.resolve("data"), "--set", "model.type=mlp", "--set", "model.hidden=[8]",
                 "--set", "engine.workers=1", "--set", "engine.epochs=1", "--set", "engine.batchSize=20");
         assertEquals(0, t.code(), t.err());
-        Result s = cli("select", "--run-id", "msel", "--set", "data.dataset=" + dir.resolve("data"),
+        CliRun s = cli("select", "--run-id", "msel", "--set", "data.dataset=" + dir.resolve("data"),
                 "--set", "model=" + dir.resolve("runs/mbase"), "--set", "output=" + dir.resolve("margin"),
                 "--set", "selection.method=margin", "--set", "selection.m=30");
         assertEquals(0, s.code(), s.err());
@@ -204,10 +191,10 @@ class SelectJobSparkTest {
                     + 0.1 * rng.nextGaussian()));
         }
         Files.writeString(dir.resolve("reg.train"), fann.toString());
-        Result p = cli("prepare", "--set", "source=fann", "--set", "table.train=" + dir.resolve("reg.train"),
+        CliRun p = cli("prepare", "--set", "source=fann", "--set", "table.train=" + dir.resolve("reg.train"),
                 "--set", "output=" + dir.resolve("reg"));
         assertEquals(0, p.code(), p.err());
-        Result s = cli("select", "--run-id", "lev", "--set", "data.dataset=" + dir.resolve("reg"),
+        CliRun s = cli("select", "--run-id", "lev", "--set", "data.dataset=" + dir.resolve("reg"),
                 "--set", "output=" + dir.resolve("reg-lev"), "--set", "selection.method=leverage",
                 "--set", "selection.m=20", "--set", "selection.seed=5");
         assertEquals(0, s.code(), s.err());
@@ -257,7 +244,7 @@ class SelectJobSparkTest {
                 "train");
         train.union(train.filter("id = 3")).write().parquet(dup.resolve("train").toString());
         for (String method : List.of("leverage", "uniform")) {
-            Result bad = cli("select", "--set", "data.dataset=" + dup, "--set", "output=" + dir.resolve("dup-out"),
+            CliRun bad = cli("select", "--set", "data.dataset=" + dup, "--set", "output=" + dir.resolve("dup-out"),
                     "--set", "selection.method=" + method, "--set", "selection.m=10");
             assertEquals(2, bad.code(), bad.err());
             assertTrue(bad.err().contains("prepared dataset " + dup + ": split train has duplicate record ids (e.g. id 3 "
@@ -273,7 +260,7 @@ class SelectJobSparkTest {
      */
     @Test
     void concurrentEmbeddingsEqualTheSingleThreadedOnes(SparkSession spark) throws Exception {
-        Result t = cli("train-classifier", "--run-id", "conc", "--set", "output=" + dir.resolve("runs"),
+        CliRun t = cli("train-classifier", "--run-id", "conc", "--set", "output=" + dir.resolve("runs"),
                 "--set", "data.dataset=" + dir.resolve("data"), "--set", "model.type=mlp", "--set", "model.hidden=[8]",
                 "--set", "engine.workers=1", "--set", "engine.epochs=1", "--set", "engine.batchSize=20");
         assertEquals(0, t.code(), t.err());
@@ -317,26 +304,26 @@ class SelectJobSparkTest {
 
     @Test
     void badSelectionConfigsExitTwoNamingTheKey() {
-        Result m0 = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o1"),
+        CliRun m0 = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o1"),
                 "--set", "selection.m=0");
         assertEquals(2, m0.code());
         assertTrue(m0.err().contains("selection.m: must be positive, got 0"), m0.err());
 
-        Result k = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o2"),
+        CliRun k = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set", "output=" + dir.resolve("o2"),
                 "--set", "selection.m=10", "--set", "selection.k=500");
         assertEquals(2, k.code());
         assertTrue(k.err().contains("selection.k: 500 clusters for only 120 records"), k.err());
 
-        Result missing = cli("select", "--set", "data.dataset=" + dir.resolve("nope"), "--set",
+        CliRun missing = cli("select", "--set", "data.dataset=" + dir.resolve("nope"), "--set",
                 "output=" + dir.resolve("o3"), "--set", "selection.m=10");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains(dir.resolve("nope") + " has no manifest.json"), missing.err());
 
-        Result noModel = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
+        CliRun noModel = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
                 "output=" + dir.resolve("o4"), "--set", "selection.m=10", "--set", "model=" + dir.resolve("no-run"));
         assertEquals(2, noModel.code());
         assertTrue(noModel.err().contains("model: no trained classifier in " + dir.resolve("no-run")), noModel.err());
-        Result marginNoModel = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
+        CliRun marginNoModel = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
                 "output=" + dir.resolve("o5"), "--set", "selection.m=10", "--set", "selection.method=margin");
         assertEquals(2, marginNoModel.code());
         assertTrue(marginNoModel.err().contains("selection.method: margin sampling ranks records"), marginNoModel.err());

@@ -2,27 +2,12 @@ package org.sparktrain.zoo.contrastive.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.SplittableRandom;
-
 /**
  * Global average pooling of NCHW maps: y_nc = (1/(H·W)) Σ_{h,w} x_nchw, (B, C, H, W) → (B, C) (ND4J mean).
  * Backward: ∂x_nchw = g_nc / (H·W). No parameters.
  */
-public final class GlobalAveragePool implements Layer {
+public final class GlobalAveragePool implements ParameterFreeLayer {
     private long[] inputShape;
-
-    @Override
-    public long numParams() {
-        return 0;
-    }
-
-    @Override
-    public void bind(INDArray params, INDArray gradients) {
-    }
-
-    @Override
-    public void initialize(SplittableRandom random) {
-    }
 
     @Override
     public INDArray forward(INDArray input) {

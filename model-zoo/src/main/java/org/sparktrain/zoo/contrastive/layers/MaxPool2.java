@@ -4,29 +4,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.SplittableRandom;
-
 /**
  * 2×2 max pooling with stride 2 on NCHW maps, libnd4j's {@code maxpool2d} / {@code maxpool2d_bp}:
  * y[n, c, i, j] = max_{u,v ∈ {0,1}} x[n, c, 2i + u, 2j + v], (B, C, H, W) → (B, C, ⌊H/2⌋, ⌊W/2⌋). Backward routes
  * each ∂y to the position of its maximum. No parameters.
  */
-public final class MaxPool2 implements Layer {
+public final class MaxPool2 implements ParameterFreeLayer {
     private static final int[] ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // k, s, p, dilation, valid, extra, NCHW
     private INDArray x;
-
-    @Override
-    public long numParams() {
-        return 0;
-    }
-
-    @Override
-    public void bind(INDArray params, INDArray gradients) {
-    }
-
-    @Override
-    public void initialize(SplittableRandom random) {
-    }
 
     @Override
     public INDArray forward(INDArray input) {

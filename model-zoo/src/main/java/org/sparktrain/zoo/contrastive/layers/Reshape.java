@@ -3,32 +3,18 @@ package org.sparktrain.zoo.contrastive.layers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Reshapes each example (row-major, keeping the batch dimension): flat features (B, C·H·W) to images (B, C, H, W)
  * and back. Backward reshapes the gradient to the input's shape. No parameters.
  */
-public final class Reshape implements Layer {
+public final class Reshape implements ParameterFreeLayer {
     private final long[] exampleShape;
     private long[] inputShape;
 
     /** @param exampleShape the output shape of one example, e.g. {C, H, W} or {C·H·W} */
     public Reshape(long... exampleShape) {
         this.exampleShape = exampleShape.clone();
-    }
-
-    @Override
-    public long numParams() {
-        return 0;
-    }
-
-    @Override
-    public void bind(INDArray params, INDArray gradients) {
-    }
-
-    @Override
-    public void initialize(SplittableRandom random) {
     }
 
     @Override
