@@ -51,7 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Properties: {@code bench.maxLength} (WordPiece tokens of a document, [CLS]/[SEP] included; queries 32),
  * {@code bench.batch} (global batch of triples), {@code bench.workers} (default 2; 2 / workers native threads each), {@code bench.steps} (steps = the first steps x batch triples of the
  * shuffled list, one pass), {@code bench.lr} (Adam, default 2e-5), {@code bench.measure=true} (only time a 64-document
- * forward and 2 engine steps, to size a run). Results: {@code target/cranfield-minilm/results.md} (rewritten after
+ * forward and 2 engine steps, to size a run), {@code bench.zeroShot=false} (skip the zero-shot row: the SameDiff forward
+ * is deterministic, so a previous run's row at the same maximum length holds), {@code bench.checkpoint=<dir>} (no
+ * training: evaluate the parameters of an engine checkpoint directory, e.g. of a run killed during its evaluation). Results: {@code target/cranfield-minilm/results.md} (rewritten after
  * every row) and the TREC run of the trained model on the test queries.
  */
 @ExtendWith(SharedSpark.class)
@@ -68,6 +70,7 @@ class CranfieldMiniLmBench {
         double lr = Double.parseDouble(System.getProperty("bench.lr", "2e-5"));
         int workers = Integer.getInteger("bench.workers", 2);
         boolean measure = Boolean.getBoolean("bench.measure");
+        boolean zeroShot = !"false".equals(System.getProperty("bench.zeroShot"));
         Path out = Path.of("target", "cranfield-minilm").toAbsolutePath();
         Files.createDirectories(out);
         Path results = out.resolve(measure ? "measure.md" : "results.md");
@@ -79,8 +82,6 @@ class CranfieldMiniLmBench {
         assertEquals(75, splits.test().size());
         assertEquals(120, splits.train().size());
         List<TrainingTriple> triples = BiencoderTraining.mine(c, splits.train(), data);
-        MiniLmSameDiffEncoder encoder = MiniLmSameDiffEncoder.load(maxLength);
-        Evaluator eval = new Evaluator(c, splits, encoder);
 
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "Cranfield, minilm (SameDiff "
                         + "all-MiniLM-L6-v2, all 22,565,376 parameters trained), documents cut at %d tokens, queries at "
@@ -90,7 +91,7 @@ class CranfieldMiniLmBench {
         if (measure) {
             List<String> texts = new ArrayList<>(c.documents().values()).subList(0, 64);
             long t0 = System.nanoTime();
-            encoder.encode(texts, 32);
+            MiniLmSameDiffEncoder.load(maxLength).encode(texts, 32);
             report.append(String.format(Locale.ROOT, "forward of 64 documents (batches of 32): %.1f s%n",
                     (System.nanoTime() - t0) / 1e9));
             Files.writeString(results, report);
@@ -98,11 +99,29 @@ class CranfieldMiniLmBench {
         } else {
             report.append(HEADER);
             report.append("| BM25 (Lucene, from the baselines) | - | 0.3772 | 0.5328 | 0.7649 | - |\n");
-            report.append(eval.row("MiniLM zero-shot, SameDiff, same max length", 0, null));
+            if (zeroShot) {
+                report.append(new Evaluator(c, splits, MiniLmSameDiffEncoder.load(maxLength))
+                        .row("MiniLM zero-shot, SameDiff, same max length", 0, null));
+            }
             Files.writeString(results, report);
             System.out.print(report);
         }
 
+        String checkpoint = System.getProperty("bench.checkpoint");
+        if (checkpoint != null) {
+            // evaluate a finished run's parameters (the engine's params.f32: little-endian float32) without training
+            byte[] bytes = Files.readAllBytes(Path.of(checkpoint, "params.f32"));
+            float[] p = new float[bytes.length / 4];
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
+            MiniLmSameDiffEncoder encoder = MiniLmSameDiffEncoder.load(maxLength);
+            encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
+            report.append(new Evaluator(c, splits, encoder).row("**(c) self-distillation adaptive margin, minilm "
+                    + "fine-tuned** (checkpoint " + Path.of(checkpoint).getFileName() + ")", 0,
+                    out.resolve("minilm-adaptive.trec")));
+            Files.writeString(results, report);
+            System.out.print(report);
+            return;
+        }
         EngineConfig engine = new EngineConfig(workers, "allreduce", 1, batch, 1, 42L, 0, 1, 1, 2 / workers,
                 1800, 120, 0);
         Dataset<Row> frame = BiencoderTraining.frame(spark, c, triples, MiniLmFiles.tokenizer(), data, batch,
@@ -134,6 +153,8 @@ class CranfieldMiniLmBench {
             return;
         }
         float[] p = result.evalParams();
+        MiniLmSameDiffEncoder encoder = MiniLmSameDiffEncoder.load(maxLength);
+        Evaluator eval = new Evaluator(c, splits, encoder);
         encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
         report.append(eval.row("**(c) self-distillation adaptive margin, minilm fine-tuned**",
                 result.trainSeconds(), out.resolve("minilm-adaptive.trec")));
