@@ -1,8 +1,6 @@
 package org.sparktrain.jobs.biencoder;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.StepContext;
 import org.sparktrain.engine.Trainable;
@@ -16,14 +14,16 @@ import java.util.function.Function;
 
 /**
  * A bi-encoder step for the engine: one shared encoder ({@link ColumnEncoder}: the {@code pooled}
- * {@link PooledEncoder} on token ids, or the {@code minilm-head} on frozen MiniLM embeddings) embeds the local
+ * {@link PooledEncoder} on token ids, the {@code minilm-head} on frozen MiniLM embeddings, or the trainable
+ * {@code minilm} transformer on token ids) embeds the local
  * triples' queries, positives and negatives; the embeddings of all workers are gathered (cross-worker negatives); the loss (relevance margin or
  * InfoNCE, {@link BiencoderLossConfig}) gives this worker's rows of the global loss and their gradients; the
  * gradients w.r.t. the gathered documents are summed over workers (the backward of the gather) and each worker
  * back-propagates the rows of its own texts through its encoder replica.
  *
  * <p><b>Columns</b>: {@value #QUERY}, {@value #POSITIVE} and {@value #NEGATIVE}, in the encoder's format
- * (pooled: WordPiece ids as floats, [CLS] ... [SEP] then [PAD]; minilm-head: the d floats of the base embedding).
+ * (pooled and minilm: WordPiece ids as floats, [CLS] ... [SEP] then [PAD]; minilm-head: the d floats of the base
+ * embedding).
  *
  * <p><b>Scaling</b>: the losses return worker shares of the global batch-mean loss L over G triples. The engine
  * divides summed losses and gradients by the summed weight, so a worker reports loss sum G·share, weight b (its
@@ -49,9 +49,8 @@ final class BiencoderTrainable implements Trainable {
     BiencoderTrainable(ColumnEncoder encoder, BiencoderLossConfig loss) {
         this.encoder = encoder;
         this.loss = loss.build();
-        float[] init = encoder.initialParams();
-        this.params = Nd4j.create(init, new long[]{1, init.length}, 'c');
-        this.gradient = Nd4j.zeros(DataType.FLOAT, 1, init.length);
+        this.params = encoder.newParams();
+        this.gradient = encoder.newGradient();
     }
 
     @Override
@@ -77,10 +76,10 @@ final class BiencoderTrainable implements Trainable {
     @Override
     public StepResult computeGradient(Batch batch, StepContext context) {
         int b = batch.size();
-        double[] theta = params.toDoubleVector();
-        ColumnEncoder.Pass q = encoder.encode(theta, batch, QUERY);
-        ColumnEncoder.Pass p = encoder.encode(theta, batch, POSITIVE);
-        ColumnEncoder.Pass n = encoder.encode(theta, batch, NEGATIVE);
+        ColumnEncoder.Step step = encoder.begin(params, gradient);
+        ColumnEncoder.Pass q = step.encode(batch, QUERY);
+        ColumnEncoder.Pass p = step.encode(batch, POSITIVE);
+        ColumnEncoder.Pass n = step.encode(batch, NEGATIVE);
 
         EmbeddingExchange exchange = new EmbeddingExchange(context.collective(), context.worker(), context.step());
         EmbeddingExchange.Gathered all = exchange.gather(q.embeddings(), p.embeddings(), n.embeddings());
@@ -94,19 +93,14 @@ final class BiencoderTrainable implements Trainable {
         if (summed[0] != null) {
             dQ = dQ.add(LossInputs.rows(summed[0], offset, b));
         }
-        double[] grad = new double[Math.toIntExact(numParams())];
-        q.backward(dQ.mul(g), grad);
+        q.backward(dQ.mul(g));
         if (summed[1] != null) {
-            p.backward(LossInputs.rows(summed[1], offset, b).muli(g), grad);
+            p.backward(LossInputs.rows(summed[1], offset, b).muli(g));
         }
         if (summed[2] != null) {
-            n.backward(LossInputs.rows(summed[2], offset, b).muli(g), grad);
+            n.backward(LossInputs.rows(summed[2], offset, b).muli(g));
         }
-        float[] f = new float[grad.length];
-        for (int i = 0; i < grad.length; i++) {
-            f[i] = (float) grad[i];
-        }
-        gradient.assign(Nd4j.create(f, new long[]{1, f.length}, 'c'));
+        step.finish();
         return new StepResult(share.value() * g, b);
     }
 }

@@ -39,14 +39,20 @@ final class HeadColumnEncoder implements ColumnEncoder {
     }
 
     @Override
-    public Pass encode(double[] theta, Batch batch, String column) {
-        int width = batch.shard().width(column);
-        if (width != head.dim()) {
-            throw new IllegalArgumentException("column " + column + " has " + width + " values per record, the head "
-                    + "expects embeddings of " + head.dim());
-        }
-        INDArray u = Nd4j.create(batch.rows(column), new long[]{batch.size(), width}, 'c').castTo(DataType.DOUBLE);
-        ResidualHead.Forward f = head.forward(theta, u);
-        return Pass.of(f.embeddings(), (dE, g) -> head.backward(theta, f, dE, g));
+    public Step begin(INDArray params, INDArray gradient) {
+        return new DoubleStep(params, gradient) {
+            @Override
+            public Pass encode(Batch batch, String column) {
+                int width = batch.shard().width(column);
+                if (width != head.dim()) {
+                    throw new IllegalArgumentException("column " + column + " has " + width + " values per record, "
+                            + "the head expects embeddings of " + head.dim());
+                }
+                INDArray u = Nd4j.create(batch.rows(column), new long[]{batch.size(), width}, 'c')
+                        .castTo(DataType.DOUBLE);
+                ResidualHead.Forward f = head.forward(theta, u);
+                return Pass.of(f.embeddings(), dE -> head.backward(theta, f, dE, grad));
+            }
+        };
     }
 }

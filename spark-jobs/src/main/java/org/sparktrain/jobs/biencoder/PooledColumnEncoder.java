@@ -1,5 +1,6 @@
 package org.sparktrain.jobs.biencoder;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.optim.TensorLayout;
 import org.sparktrain.retrieval.encoder.PooledEncoder;
@@ -33,30 +34,13 @@ final class PooledColumnEncoder implements ColumnEncoder {
     }
 
     @Override
-    public Pass encode(double[] theta, Batch batch, String column) {
-        PooledEncoder.Forward f = encoder.forward(theta, sequences(batch, column));
-        return Pass.of(f.embeddings(), (dE, g) -> encoder.backward(theta, f, dE, g));
-    }
-
-    /** The token id sequences of a column: ids up to the first pad. */
-    private int[][] sequences(Batch batch, String column) {
-        float[] rows = batch.rows(column);
-        int width = batch.shard().width(column);
-        int[][] out = new int[batch.size()][];
-        for (int r = 0; r < out.length; r++) {
-            int len = 0;
-            while (len < width && rows[r * width + len] != padId) {
-                len++;
+    public Step begin(INDArray params, INDArray gradient) {
+        return new DoubleStep(params, gradient) {
+            @Override
+            public Pass encode(Batch batch, String column) {
+                PooledEncoder.Forward f = encoder.forward(theta, TokenIdColumn.sequences(batch, column, padId));
+                return Pass.of(f.embeddings(), dE -> encoder.backward(theta, f, dE, grad));
             }
-            if (len == 0) {
-                throw new IllegalArgumentException("record " + batch.id(r) + ": column " + column + " has no tokens");
-            }
-            int[] ids = new int[len];
-            for (int k = 0; k < len; k++) {
-                ids[k] = (int) rows[r * width + k];
-            }
-            out[r] = ids;
-        }
-        return out;
+        };
     }
 }
