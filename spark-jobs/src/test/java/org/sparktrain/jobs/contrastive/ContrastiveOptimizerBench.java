@@ -43,7 +43,9 @@ import java.util.Map;
  * 42,43,44), {@code SPARKTRAIN_BENCH_COPT_ADAM} (default 1e-4,3e-4,1e-3,3e-3,1e-2),
  * {@code SPARKTRAIN_BENCH_COPT_FREE} (default dadapt-adam,prodigy,schedule-free-adamw,dog); the data directory and
  * probe iterations as {@link ContrastiveBench} ({@code SPARKTRAIN_BENCH_DIR}, ...). Seeds run outermost and the
- * tables are rewritten after every seed, so a run cut short keeps its finished seeds.
+ * tables are rewritten after every seed, so a run cut short keeps its finished seeds; with
+ * {@code SPARKTRAIN_BENCH_COPT_REUSE=1} a rerun reuses the finished runs under {@code SPARKTRAIN_BENCH_DIR}
+ * (wall time then NaN).
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -53,6 +55,9 @@ class ContrastiveOptimizerBench {
     static final String SEEDS = env("SEEDS", "42,43,44");
     static final String ADAM = env("ADAM", "1e-4,3e-4,1e-3,3e-3,1e-2");
     static final String FREE = env("FREE", "dadapt-adam,prodigy,schedule-free-adamw,dog");
+    /** 1 = reuse a run whose eval.json exists (a resumed sweep): its test accuracy and training seconds are read
+     *  back, its validation probe is recomputed (deterministic), its wall time is not known (NaN). */
+    static final boolean REUSE = env("REUSE", "0").equals("1");
     static final String METHOD = "isogclr";
     static final String MARKER = "contrastive-isogclr";
 
@@ -102,8 +107,8 @@ class ContrastiveOptimizerBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-optimizers.md", MARKER, "iSogCLR (train-contrastive) on balanced "
                             + "Fashion-MNIST: learning-rate-free optimizers at defaults vs tuned Adam",
-                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_COPT_EPOCHS=" + EPOCHS + " SPARKTRAIN_BENCH_COPT_SEEDS="
-                            + SEEDS + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveOptimizerBench "
+                    "SPARKTRAIN_BENCH=1 " + (REUSE ? "SPARKTRAIN_BENCH_COPT_REUSE=1 " : "")
+                            + "SPARKTRAIN_BENCH_COPT_EPOCHS=" + EPOCHS + " SPARKTRAIN_BENCH_COPT_SEEDS=" + SEEDS + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveOptimizerBench "
                             + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
         }
     }
@@ -166,7 +171,8 @@ class ContrastiveOptimizerBench {
                         + "optimizer's evaluation point (Schedule-Free's x, DoG's average); test = the 10,000-image "
                         + "test split. Compute = the engine's training-loop seconds (the job's `trainSeconds`); tuned "
                         + "Adam's cost is the whole sweep of %d rates. Times are wall clock on the shared machine: "
-                        + "compare them only as ratios within this table.%n",
+                        + "compare them only as ratios within this table; NaN = a run reused from an earlier, interrupted "
+                        + "invocation (its training-loop time is its own).%n",
                 String.join(", ", ContrastiveBench.ISOGCLR), ContrastiveBench.PER_CLASS,
                 ContrastiveBench.ENCODER_HIDDEN, EPOCHS, SEEDS, ADAM, VAL_PER_CLASS,
                 ContrastiveBench.PROBE_ITERATIONS, adamCount);
@@ -186,8 +192,11 @@ class ContrastiveOptimizerBench {
         o.addAll(ContrastiveBench.ISOGCLR);
         o.addAll(optimizer);
         long t0 = System.nanoTime();
-        Sparktrain.run(spark, "train-contrastive", Files.readString(config), o.toArray(String[]::new));
         Path dir = runs.resolve(runId);
+        boolean reused = REUSE && Files.exists(dir.resolve("eval.json"));
+        if (!reused) {
+            Sparktrain.run(spark, "train-contrastive", Files.readString(config), o.toArray(String[]::new));
+        }
         ObjectMapper json = new ObjectMapper();
         double test = json.readTree(dir.resolve("eval.json").toFile()).get("accuracy").asDouble();
         double trainSeconds = Double.NaN;
@@ -198,17 +207,16 @@ class ContrastiveOptimizerBench {
             }
         }
         double validation = validationAccuracy(spark, dir);
-        double wall = (System.nanoTime() - t0) / 1e9;
+        double wall = reused ? Double.NaN : (System.nanoTime() - t0) / 1e9;
         Result r = new Result(name, seed, validation, test, trainSeconds, wall);
-        System.out.printf(Locale.ROOT, "[bench] %s seed %d: val %.4f, test %.4f, train %.1f s, run %.1f s%n", name,
-                seed, validation, test, trainSeconds, wall);
+        System.out.printf(Locale.ROOT, "[bench] %s seed %d: val %.4f, test %.4f, train %.1f s, run %.1f s%s%n", name,
+                seed, validation, test, trainSeconds, wall, reused ? " (reused)" : "");
         return r;
     }
 
     /**
      * Probe top-1 on the validation images: the run's own config (config.yaml) and evaluated parameters
-     * (model/contrastive-encoder.json), the training records chosen exactly as the job chose them, the validation
-     * records the next {@link #VAL_PER_CLASS} per class in the same seeded order.
+     * (model/contrastive-encoder.json).
      */
     static double validationAccuracy(SparkSession spark, Path dir) throws Exception {
         TrainContrastiveConfig cfg = ConfigLoader.bind(ConfigLoader.parse(Files.readString(dir.resolve("config.yaml")),
@@ -218,24 +226,78 @@ class ContrastiveOptimizerBench {
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) p.get(i).asDouble();
         }
+        return probe(spark, cfg, params, false);
+    }
+
+    /**
+     * Baseline row for the table above: the probe on the <em>untrained</em> encoder (its seeded initial parameters),
+     * validation and test top-1 per seed, so the tables show how much pre-training adds at all.
+     */
+    @Test
+    void untrainedEncoderProbe(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = ContrastiveBench.preparedFashionMnist(spark);
+        String yaml = Files.readString(Path.of("..", "deploy", "configs", "train-contrastive-" + METHOD
+                + "-fashion-mnist.yaml"));
+        StringBuilder md = new StringBuilder("| seed | val top-1 | test top-1 |\n|---|---|---|\n");
+        List<Double> val = new ArrayList<>();
+        List<Double> test = new ArrayList<>();
+        for (String s : list(SEEDS)) {
+            com.fasterxml.jackson.databind.node.ObjectNode tree = ConfigLoader.parse(yaml, "config");
+            for (String o : List.of("data.dataset=" + data, "engine.seed=" + s.trim(),
+                    "model.encoderHidden=" + ContrastiveBench.ENCODER_HIDDEN,
+                    "probe.maxIterations=" + ContrastiveBench.PROBE_ITERATIONS,
+                    "data.maxPerClass=" + ContrastiveBench.PER_CLASS)) {
+                ConfigLoader.applyOverride(tree, o);
+            }
+            TrainContrastiveConfig cfg = ConfigLoader.bind(tree, TrainContrastiveConfig.class, "config");
+            float[] params = new ContrastiveFactory(cfg.method(), new ImageShape(1, 28, 28), cfg.model(),
+                    cfg.augmentation(), cfg.loss(), cfg.engine().seed()).newModel(org.nd4j.linalg.api.buffer.DataType
+                    .FLOAT).params().dup().data().asFloat();
+            double v = probe(spark, cfg, params, false);
+            double t = probe(spark, cfg, params, true);
+            val.add(v);
+            test.add(t);
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", s.trim(), v, t));
+        }
+        md.append(String.format(Locale.ROOT, "| mean | %.4f | %.4f |%n%nThe same training records, validation "
+                        + "images, probe (%d L-BFGS iterations) and test split as the block above, on the encoder's "
+                        + "seeded initial parameters (MLP encoder width %s, before any step).%n",
+                val.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                test.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                ContrastiveBench.PROBE_ITERATIONS, ContrastiveBench.ENCODER_HIDDEN));
+        System.out.println(md);
+        BenchmarkFile.write("benchmarks-optimizers.md", MARKER + "-start", "Baseline for the iSogCLR table: the "
+                        + "linear probe on the untrained encoder", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_COPT_SEEDS="
+                        + SEEDS + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveOptimizerBench#untrainedEncoderProbe"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+    }
+
+    /**
+     * Probe top-1 of {@code params}, fitted on the training records chosen exactly as the job chooses them, scored
+     * on the test split ({@code onTest}) or on the validation records: the next {@link #VAL_PER_CLASS} per class of
+     * the train split in the same seeded order, so disjoint from the training records.
+     */
+    static double probe(SparkSession spark, TrainContrastiveConfig cfg, float[] params, boolean onTest) {
         long seed = cfg.engine().seed();
         int k = 10;
         Dataset<Row> split = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
         Dataset<Row> first = LongTailSubset.subset(split, k, 1, cfg.data().maxPerClass(), seed);
         Dataset<Row> train = LongTailSubset.wholeBatches(first, cfg.engine().batchSize(), seed, "train").cache();
-        Dataset<Row> validation = LongTailSubset.subset(split, k, 1, cfg.data().maxPerClass() + VAL_PER_CLASS, seed)
-                .join(first.select(PreparedDataset.ID), PreparedDataset.ID, "left_anti").cache();
+        Dataset<Row> scored = (onTest ? PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().testSplit())
+                : LongTailSubset.subset(split, k, 1, cfg.data().maxPerClass() + VAL_PER_CLASS, seed)
+                .join(first.select(PreparedDataset.ID), PreparedDataset.ID, "left_anti")).cache();
         try {
-            long n = validation.count();
-            if (n != (long) k * VAL_PER_CLASS) {
+            long n = scored.count();
+            if (!onTest && n != (long) k * VAL_PER_CLASS) {
                 throw new IllegalStateException("validation set has " + n + " records, expected " + k * VAL_PER_CLASS);
             }
             ContrastiveFactory factory = new ContrastiveFactory(cfg.method(), new ImageShape(1, 28, 28), cfg.model(),
                     cfg.augmentation(), cfg.loss(), seed);
-            return LinearProbe.run(spark, train, validation, factory, params, k, cfg.probe()).testAccuracy();
+            return LinearProbe.run(spark, train, scored, factory, params, k, cfg.probe()).testAccuracy();
         } finally {
             train.unpersist();
-            validation.unpersist();
+            scored.unpersist();
         }
     }
 
