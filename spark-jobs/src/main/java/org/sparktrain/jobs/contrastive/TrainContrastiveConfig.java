@@ -21,7 +21,9 @@ import java.util.List;
  * @param loss         temperatures and state-update settings
  * @param probe        linear-probe evaluation
  * @param engine       distributed training settings
- * @param optimizer    update rule; default Adam, learning rate 1e-3
+ * @param optimizer    update rule; default {@code schedule-free-adamw} at its own defaults (no learning rate to
+ *                     set): on iSogCLR it beat Adam tuned over 5 learning rates (docs/benchmarks-optimizers.md,
+ *                     issue 9)
  * @param spark        Spark settings for runs outside spark-submit
  */
 public record TrainContrastiveConfig(String runId, String output, String method, ContrastiveDataConfig data,
@@ -44,7 +46,7 @@ public record TrainContrastiveConfig(String runId, String output, String method,
         loss = loss == null ? ContrastiveLossConfig.defaults() : loss;
         probe = probe == null ? ProbeConfig.defaults() : probe;
         engine = engine == null ? EngineConfig.defaults() : engine;
-        optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;
+        optimizer = optimizer == null ? OptimizerConfig.defaults("schedule-free-adamw") : optimizer;
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);
     }
