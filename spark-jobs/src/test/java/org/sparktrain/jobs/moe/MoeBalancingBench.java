@@ -486,14 +486,16 @@ class MoeBalancingBench {
         }
         md.append("\nMean ± standard deviation over the seeds ").append(Arrays.toString(SEEDS)).append(":\n\n| balancing | ")
                 .append(quality).append(" | MaxVio_global | MaxVio_batch, last fifth |\n|---|---|---|---|\n");
-        for (String s : STRATEGIES) {
-            List<Run> of = runs.stream().filter(r -> r.strategy().equals(s)).toList();
-            if (of.isEmpty()) {
-                continue;
-            }
-            md.append("| ").append(label(of.get(0))).append(" | ").append(meanSd(of, Run::quality, fmt)).append(" | ")
+        // one row per setting (strategy, rule and u: the label), not per strategy, so variants are never pooled
+        for (var g : byLabel(runs).entrySet()) {
+            List<Run> of = g.getValue();
+            md.append("| ").append(g.getKey()).append(" | ").append(meanSd(of, Run::quality, fmt)).append(" | ")
                     .append(meanSd(of, r -> r.eval().maxVioGlobal(), "%.3f")).append(" | ")
                     .append(meanSd(of, r -> r.batchFifths()[4], "%.3f")).append(" |\n");
+        }
+        if (runs.stream().filter(r -> r.strategy().equals(BalancingConfig.LOSS_FREE)).map(MoeBalancingBench::label)
+                .distinct().count() > 1) {
+            return md.append("\nSeveral loss-free settings: read the goal per row above.\n").toString();
         }
         double lf = mean(runs, BalancingConfig.LOSS_FREE, r -> r.eval().maxVioGlobal());
         double aux = mean(runs, BalancingConfig.AUX, r -> r.eval().maxVioGlobal());
