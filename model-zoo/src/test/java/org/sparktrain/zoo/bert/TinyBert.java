@@ -1,9 +1,6 @@
 package org.sparktrain.zoo.bert;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Random;
 
 /** A tiny random BERT and a padded batch for the tests (double precision). */
 final class TinyBert {
@@ -14,21 +11,9 @@ final class TinyBert {
     private TinyBert() {
     }
 
-    /**
-     * BERT's initialisation plus N(0, 0.5²) on every entry (LayerNorm gains 1 + N(0, 0.3²)), so the attention is
-     * far from uniform, GELU works on both sides of 0 and biases are non-zero.
-     */
+    /** {@link RandomBertParameters} of {@link #CONFIG} in double precision. */
     static BertParameters parameters(long seed) {
-        BertParameters p = BertParameters.initialized(CONFIG, DataType.DOUBLE, seed);
-        Random rng = new Random(seed + 1);
-        for (String name : p.names()) {
-            INDArray t = p.tensor(name);
-            double std = name.endsWith("LayerNorm.weight") ? 0.3 : 0.5;
-            for (long i = 0; i < t.length(); i++) {
-                t.putScalar(i, t.getDouble(i) + std * rng.nextGaussian());
-            }
-        }
-        return p;
+        return RandomBertParameters.create(CONFIG, DataType.DOUBLE, seed);
     }
 
     /** Three sequences of 7, 3 and 5 tokens (so two are padded), with token types 0 and 1. */
