@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.sparktrain.config.ConfigLoader;
 import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.engine.TrainingEngine;
@@ -70,7 +69,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     public void validate(TrainBiencoderConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
         PreparedDataset.readManifest(cfg.data().dataset(), conf);
-        AtomicOutput.checkWritable(new RunDirectory(cfg.output(), cfg.runId(), conf).file("config.yaml"), conf);
+        new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
     @Override
@@ -79,8 +78,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
-        run.create();
-        run.writeText("config.yaml", ConfigLoader.toYaml(cfg));
+        run.createWithConfig(cfg);
 
         byte[] tokenizerJson = MiniLmArtifact.read(cfg.minilm(), MiniLmFiles.TOKENIZER);
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromTokenizerJson(new ByteArrayInputStream(tokenizerJson),
