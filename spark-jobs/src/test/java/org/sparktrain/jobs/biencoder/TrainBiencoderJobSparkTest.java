@@ -6,7 +6,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparktrain.cli.SparktrainCli;
 import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
@@ -14,15 +13,13 @@ import org.sparktrain.retrieval.eval.ScoredDoc;
 import org.sparktrain.retrieval.eval.TrecRunFile;
 import org.sparktrain.testing.SharedSpark;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * {@code prepare} (Cranfield) then {@code train-biencoder} through the CLI with the shipped config, shrunk to one
@@ -31,14 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(SharedSpark.class)
 class TrainBiencoderJobSparkTest {
-    static int cli(List<String> args, StringBuilder log) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = SparktrainCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        log.append(out.toString(StandardCharsets.UTF_8));
-        return code;
-    }
-
     @Test
     void trainsOnCranfieldAndTheSavedModelServesInAPlainJvm(SparkSession spark, @TempDir Path dir) throws Exception {
         Path cranfield = Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield");
