@@ -66,11 +66,7 @@ public final class MiniLmSameDiffEncoder implements TextEncoder {
 
     /** Token ids of the texts, padded with [PAD]; all token types 0 (single-segment input). */
     public BertTokenBatch tokenize(List<String> texts) {
-        int[][] ids = new int[texts.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokenizer.encode(texts.get(i), maxLength);
-        }
-        return BertTokenBatch.of(ids, tokenizer.padId());
+        return BertTokenBatch.of(tokenizer.encodeAll(texts, maxLength), tokenizer.padId());
     }
 
     /** L2-normalised sentence embeddings, one row of 384 floats per text, in input order. */

@@ -92,10 +92,7 @@ public final class OnnxMiniLmEncoder implements TextEncoder {
     /** L2-normalised sentence embeddings, one row of 384 floats per text, in input order. */
     @Override
     public float[][] encode(List<String> texts) {
-        int[][] ids = new int[texts.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokenizer.encode(texts.get(i), maxLength);
-        }
+        int[][] ids = tokenizer.encodeAll(texts, maxLength);
         float[][][] hidden = lastHiddenState(ids);
         float[][] out = new float[ids.length][];
         for (int b = 0; b < ids.length; b++) {

@@ -72,11 +72,7 @@ public final class PooledTextEncoder implements TextEncoder {
 
     @Override
     public float[][] encode(List<String> texts) {
-        int[][] ids = new int[texts.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokenizer.encode(texts.get(i), maxLength);
-        }
-        return encoder.encode(params, ids);
+        return encoder.encode(params, tokenizer.encodeAll(texts, maxLength));
     }
 
     /** Encodes many texts in batches of {@code batchSize}. */

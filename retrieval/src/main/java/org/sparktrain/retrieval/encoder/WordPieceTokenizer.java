@@ -105,6 +105,15 @@ public final class WordPieceTokenizer {
         return ids;
     }
 
+    /** {@link #encode(String, int)} of every text, in input order (ragged: each row as long as its text needs). */
+    public int[][] encodeAll(List<String> texts, int maxLength) {
+        int[][] ids = new int[texts.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = encode(texts.get(i), maxLength);
+        }
+        return ids;
+    }
+
     /** The WordPiece strings (without [CLS]/[SEP]) of a text, for inspection. */
     public List<String> pieces(String text) {
         Map<Integer, String> byId = new HashMap<>();

@@ -150,10 +150,7 @@ class MiniLmSameDiffEncoderTest {
         List<String> texts = List.of(SENTENCES.get(0), SENTENCES.get(longest), SENTENCES.get(11));
         BertTokenBatch batch = sameDiff.tokenize(texts);
         INDArray h = sameDiff.model().lastHiddenState(batch);
-        int[][] ids = new int[texts.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = sameDiff.tokenizer().encode(texts.get(i), sameDiff.maxLength());
-        }
+        int[][] ids = sameDiff.tokenizer().encodeAll(texts, sameDiff.maxLength());
         float[][][] ref = onnx.lastHiddenState(ids);
         double worst = 0;
         double scale = 0;

@@ -124,6 +124,17 @@ class WordPieceTokenizerTest {
     }
 
     @Test
+    void encodeAllIsEncodeOfEveryTextInOrder() {
+        List<String> texts = List.of(SENTENCES.get(3), "", SENTENCES.get(SENTENCES.size() - 1), SENTENCES.get(0));
+        int[][] all = ours.encodeAll(texts, 16);
+        assertEquals(texts.size(), all.length);
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(ours.encode(texts.get(i), 16), all[i], "text " + i);
+        }
+        assertEquals(0, ours.encodeAll(List.of(), 16).length);
+    }
+
+    @Test
     void knownPieces() {
         assertEquals(List.of("una", "##ffa", "##ble"), ours.pieces("unaffable"));
         assertEquals(List.of("hello", ",", "world", "!"), ours.pieces("Héllo, WORLD!"));
