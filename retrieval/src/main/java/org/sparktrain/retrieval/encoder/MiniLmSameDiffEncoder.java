@@ -78,16 +78,6 @@ public final class MiniLmSameDiffEncoder implements TextEncoder {
         return model.sentenceEmbeddings(tokenize(texts)).toFloatMatrix();
     }
 
-    /** Encodes many texts in batches of {@code batchSize}. */
-    public float[][] encode(List<String> texts, int batchSize) {
-        float[][] out = new float[texts.size()][];
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            float[][] e = encode(texts.subList(from, Math.min(texts.size(), from + batchSize)));
-            System.arraycopy(e, 0, out, from, e.length);
-        }
-        return out;
-    }
-
     @Override
     public int dimension() {
         return MiniLmFiles.DIMENSION;

@@ -101,17 +101,6 @@ public final class OnnxMiniLmEncoder implements TextEncoder {
         return out;
     }
 
-    /** Encodes many texts in batches of {@code batchSize}. */
-    public float[][] encode(List<String> texts, int batchSize) {
-        float[][] out = new float[texts.size()][];
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
-            float[][] e = encode(batch);
-            System.arraycopy(e, 0, out, from, e.length);
-        }
-        return out;
-    }
-
     /**
      * The graph's {@code last_hidden_state} (B, T, 384) for token id sequences (each starting with [CLS], ending
      * with [SEP]), padded with [PAD] to the longest of the batch; rows past a sequence's length are padding.

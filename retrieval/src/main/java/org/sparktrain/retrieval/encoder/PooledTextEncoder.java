@@ -75,16 +75,6 @@ public final class PooledTextEncoder implements TextEncoder {
         return encoder.encode(params, tokenizer.encodeAll(texts, maxLength));
     }
 
-    /** Encodes many texts in batches of {@code batchSize}. */
-    public float[][] encode(List<String> texts, int batchSize) {
-        float[][] out = new float[texts.size()][];
-        for (int from = 0; from < texts.size(); from += batchSize) {
-            float[][] e = encode(texts.subList(from, Math.min(texts.size(), from + batchSize)));
-            System.arraycopy(e, 0, out, from, e.length);
-        }
-        return out;
-    }
-
     /** Writes the model directory atomically (temporary sibling, then rename); replaces an existing one. */
     public void save(Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
