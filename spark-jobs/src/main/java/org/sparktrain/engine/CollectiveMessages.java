@@ -28,15 +28,9 @@ final class CollectiveMessages {
     }
 
     static ByteBuffer sumRequest(Header h, float[] floats, double[] doubles) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 8 + 4 * floats.length + 8 * doubles.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + sumBodyBytes(floats, doubles)).order(ByteOrder.LITTLE_ENDIAN);
         putHeader(b, h);
-        b.putInt(floats.length).putInt(doubles.length);
-        b.asFloatBuffer().put(floats);
-        b.position(b.position() + 4 * floats.length);
-        for (double d : doubles) {
-            b.putDouble(d);
-        }
+        putSumBody(b, floats, doubles);
         return b.flip();
     }
 
@@ -56,14 +50,21 @@ final class CollectiveMessages {
         return new Header(b.get(), b.getLong(), b.getInt(), b.getInt(), b.getInt(), b.getLong(), b.getLong());
     }
 
-    static float[] readFloats(ByteBuffer b, int n) {
+    /** The SUM body (request after its header, or response) at b's position; b must be little-endian. */
+    static Collective.Reduced readSumBody(ByteBuffer b) {
+        int nf = b.getInt();
+        int nd = b.getInt();
+        return new Collective.Reduced(readFloats(b, nf), readDoubles(b, nd));
+    }
+
+    private static float[] readFloats(ByteBuffer b, int n) {
         float[] out = new float[n];
         b.asFloatBuffer().get(out);
         b.position(b.position() + 4 * n);
         return out;
     }
 
-    static double[] readDoubles(ByteBuffer b, int n) {
+    private static double[] readDoubles(ByteBuffer b, int n) {
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             out[i] = b.getDouble();
@@ -72,21 +73,13 @@ final class CollectiveMessages {
     }
 
     static ByteBuffer sumResponse(float[] floats, double[] doubles) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 4 * floats.length + 8 * doubles.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(floats.length).putInt(doubles.length);
-        b.asFloatBuffer().put(floats);
-        b.position(b.position() + 4 * floats.length);
-        for (double d : doubles) {
-            b.putDouble(d);
-        }
+        ByteBuffer b = ByteBuffer.allocate(sumBodyBytes(floats, doubles)).order(ByteOrder.LITTLE_ENDIAN);
+        putSumBody(b, floats, doubles);
         return b.flip();
     }
 
     static Collective.Reduced readSumResponse(ByteBuffer b) {
-        b.order(ByteOrder.LITTLE_ENDIAN);
-        int nf = b.getInt();
-        int nd = b.getInt();
-        return new Collective.Reduced(readFloats(b, nf), readDoubles(b, nd));
+        return readSumBody(b.order(ByteOrder.LITTLE_ENDIAN));
     }
 
     static ByteBuffer gatherResponse(byte[][] payloads) {
@@ -110,6 +103,20 @@ final class CollectiveMessages {
             b.get(out[i]);
         }
         return out;
+    }
+
+    /** Bytes of a SUM body: int nFloats | int nDoubles | float[nFloats] | double[nDoubles]. */
+    private static int sumBodyBytes(float[] floats, double[] doubles) {
+        return 8 + 4 * floats.length + 8 * doubles.length;
+    }
+
+    private static void putSumBody(ByteBuffer b, float[] floats, double[] doubles) {
+        b.putInt(floats.length).putInt(doubles.length);
+        b.asFloatBuffer().put(floats);
+        b.position(b.position() + 4 * floats.length);
+        for (double d : doubles) {
+            b.putDouble(d);
+        }
     }
 
     private static void putHeader(ByteBuffer b, Header h) {

@@ -123,10 +123,7 @@ public final class CollectiveServer implements AutoCloseable {
         CollectiveMessages.Header h = CollectiveMessages.readHeader(message);
         Object contribution;
         if (h.op() == CollectiveMessages.OP_SUM) {
-            int nf = message.getInt();
-            int nd = message.getInt();
-            contribution = new Collective.Reduced(CollectiveMessages.readFloats(message, nf),
-                    CollectiveMessages.readDoubles(message, nd));
+            contribution = CollectiveMessages.readSumBody(message);
         } else if (h.op() == CollectiveMessages.OP_GATHER) {
             byte[] bytes = new byte[message.getInt()];
             message.get(bytes);
