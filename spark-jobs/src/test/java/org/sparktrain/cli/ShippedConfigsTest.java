@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.sparktrain.config.ConfigLoader;
 import org.sparktrain.jobs.Job;
+import org.sparktrain.testing.CliRun;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -19,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparktrain.testing.CliRun.cli;
 
 /**
  * Every example config in deploy/configs passes {@code --dry-run} of its job (the job whose name starts the file
@@ -47,11 +46,8 @@ class ShippedConfigsTest {
         for (Path file : files) {
             Job<?> job = jobOf(file);
             assertNotNull(job, "no job for " + file);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = SparktrainCli.run(new String[]{job.name(), "--config", file.toString(), "--dry-run"},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertEquals(0, code, file + ": " + err.toString(StandardCharsets.UTF_8));
+            CliRun run = cli(job.name(), "--config", file.toString(), "--dry-run");
+            assertEquals(0, run.code(), file + ": " + run.err());
             if (!job.name().startsWith("train-") && !job.name().equals("quickstart")) {
                 continue;
             }
