@@ -138,8 +138,6 @@ public final class SameDiffBertEncoder {
         SDVariable embedding = pooled.div(SENTENCE_EMBEDDING, norm);
         embedding.mul(upstream).sum(UPSTREAM_PRODUCT);
         sd.setLossVariables(UPSTREAM_PRODUCT);
-        // Built now (calculateGradients would build it on first use) so useFreeingSessions can configure its sessions.
-        sd.createGradFunction();
     }
 
     /**
@@ -159,7 +157,11 @@ public final class SameDiffBertEncoder {
      */
     private void useFreeingSessions() {
         long thread = Thread.currentThread().getId();
-        for (SameDiff graph : List.of(sd, sd.getFunction(GRADIENT_FUNCTION))) {
+        List<SameDiff> graphs = new java.util.ArrayList<>(List.of(sd));
+        if (sd.getFunction(GRADIENT_FUNCTION) != null) {
+            graphs.add(sd.getFunction(GRADIENT_FUNCTION));
+        }
+        for (SameDiff graph : graphs) {
             Map<Long, InferenceSession> sessions = graph.getSessions();
             sessions.entrySet().removeIf(e -> {
                 boolean other = e.getKey() != thread;
@@ -251,6 +253,11 @@ public final class SameDiffBertEncoder {
         Map<String, INDArray> feed = placeholders(batch);
         feed.put(UPSTREAM, upstream.castTo(dataType));
         bindVariables();
+        if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+            // built here rather than inside calculateGradients, so that useFreeingSessions configures its session too;
+            // forward-only users (evaluation encoders) never build it
+            sd.createGradFunction();
+        }
         useFreeingSessions();
         List<String> wanted = new java.util.ArrayList<>(graphParameters);
         wanted.add(TOKEN_EMBEDDINGS);
