@@ -2,6 +2,8 @@ package org.sparktrain.zoo.bert;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,6 +56,10 @@ import java.util.Map;
  * backward scatter-add are hand-written ({@link TokenEmbeddingSum} says why). Every op used here is checked against
  * central finite differences in double precision ({@code SameDiffBertEncoderGradientTest}).
  *
+ * <p><b>Memory</b>: every run frees its intermediate arrays as soon as SameDiff is done with them
+ * ({@link #useFreeingSessions}); without that, SameDiff 1.0.0-M2.1 keeps them in a per-session array cache of up to a
+ * quarter of javacpp's maxBytes, per graph and per thread, and the resident memory grows with every new batch shape.
+ *
  * <p>Not thread-safe: one SameDiff session per instance.
  */
 public final class SameDiffBertEncoder {
@@ -66,6 +72,9 @@ public final class SameDiffBertEncoder {
     public static final String LAST_HIDDEN_STATE = "last_hidden_state";
     public static final String SENTENCE_EMBEDDING = "sentence_embedding";
     public static final String UPSTREAM_PRODUCT = "upstream_product";
+
+    /** The name SameDiff gives its gradient function ({@code SameDiff.GRAD_FN_KEY}, protected there). */
+    private static final String GRADIENT_FUNCTION = "grad";
 
     private static final List<String> EMBEDDING_TABLES = List.of(BertParameters.WORD_EMBEDDINGS,
             BertParameters.POSITION_EMBEDDINGS, BertParameters.TOKEN_TYPE_EMBEDDINGS);
@@ -129,6 +138,46 @@ public final class SameDiffBertEncoder {
         SDVariable embedding = pooled.div(SENTENCE_EMBEDDING, norm);
         embedding.mul(upstream).sum(UPSTREAM_PRODUCT);
         sd.setLossVariables(UPSTREAM_PRODUCT);
+    }
+
+    /**
+     * Gives the calling thread's SameDiff sessions, of the forward graph and of its gradient function (where
+     * {@code calculateGradients} runs), a memory manager that closes every intermediate array SameDiff releases, and
+     * drops the sessions of other threads.
+     *
+     * <p>Why: in SameDiff 1.0.0-M2.1 each graph keeps one {@code InferenceSession} per thread id, created on first use
+     * with an {@code ArrayCacheMemoryMgr}; that manager keeps every released intermediate array for reuse by a later
+     * allocation of exactly the same data type and shape, up to 0.25 x {@code Pointer.maxBytes()} per session before it
+     * evicts anything. The batches here are padded to their own longest sequence, so shapes rarely repeat and the cache
+     * only grows (measured with a BERT of hidden size 32, batches of 16 up to 34 tokens: 7 MB held after the first
+     * step, 49 MB after 16), and for MiniLM that is gigabytes (two graphs, so up to half of maxBytes, plus one more
+     * pair per new thread). The arrays it holds are strongly referenced, so no garbage collection frees them. With its cache disabled
+     * ({@code setEnableCache(false)}), the same manager closes each released array at once (the library's own release
+     * path); arrays handed to us ({@code output}, {@code calculateGradients}) are never released by the session.
+     */
+    private void useFreeingSessions() {
+        long thread = Thread.currentThread().getId();
+        List<SameDiff> graphs = new java.util.ArrayList<>(List.of(sd));
+        if (sd.getFunction(GRADIENT_FUNCTION) != null) {
+            graphs.add(sd.getFunction(GRADIENT_FUNCTION));
+        }
+        for (SameDiff graph : graphs) {
+            Map<Long, InferenceSession> sessions = graph.getSessions();
+            sessions.entrySet().removeIf(e -> {
+                boolean other = e.getKey() != thread;
+                if (other) {
+                    e.getValue().getMmgr().close();
+                }
+                return other;
+            });
+            InferenceSession session = sessions.computeIfAbsent(thread, id -> new InferenceSession(graph));
+            if (!(session.getMmgr() instanceof ArrayCacheMemoryMgr m) || m.isEnableCache()) {
+                session.getMmgr().close();
+                ArrayCacheMemoryMgr freeing = new ArrayCacheMemoryMgr();
+                freeing.setEnableCache(false);
+                session.setMmgr(freeing);
+            }
+        }
     }
 
     private static SDVariable dense(SDVariable x, SDVariable weight, SDVariable bias) {
@@ -204,6 +253,12 @@ public final class SameDiffBertEncoder {
         Map<String, INDArray> feed = placeholders(batch);
         feed.put(UPSTREAM, upstream.castTo(dataType));
         bindVariables();
+        if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+            // built here rather than inside calculateGradients, so that useFreeingSessions configures its session too;
+            // forward-only users (evaluation encoders) never build it
+            sd.createGradFunction();
+        }
+        useFreeingSessions();
         List<String> wanted = new java.util.ArrayList<>(graphParameters);
         wanted.add(TOKEN_EMBEDDINGS);
         Map<String, INDArray> grads = sd.calculateGradients(feed, wanted);
@@ -220,6 +275,7 @@ public final class SameDiffBertEncoder {
 
     private INDArray run(BertTokenBatch batch, String output) {
         bindVariables();
+        useFreeingSessions();
         return sd.output(placeholders(batch), output).get(output).dup();
     }
 

@@ -136,12 +136,15 @@ class CranfieldMiniLmBench {
 
             @Override
             public void onStep(long step, double lossSum, double weight, double[] stats) {
-                System.out.printf(Locale.ROOT, "step %d: loss %.5f, %.1f s since the start%n", step,
-                        lossSum / weight, (System.nanoTime() - start) / 1e9);
                 // SameDiff returns fresh off-heap gradient arrays (~90 MB) at every backward; javacpp frees native
                 // memory only when their Java objects are collected, so collect once per step (local Spark: the
                 // workers share this JVM) instead of letting garbage grow to the 6 GB off-heap limit.
                 System.gc();
+                // resident size after the collection (javacpp reads it from /proc): flat from step to step unless
+                // something keeps arrays alive (SameDiffBertEncoder's session memory once did)
+                System.out.printf(Locale.ROOT, "step %d: loss %.5f, %.1f s since the start, RSS %.0f MB%n", step,
+                        lossSum / weight, (System.nanoTime() - start) / 1e9,
+                        org.bytedeco.javacpp.Pointer.physicalBytes() / 1e6);
             }
         }, null);
         TrainingResult result = new TrainingEngine(spark, engine, OptimizerConfig.of("adam", lr)).train(spec);
