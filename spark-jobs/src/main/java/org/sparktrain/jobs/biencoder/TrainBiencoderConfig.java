@@ -19,7 +19,8 @@ import org.sparktrain.jobs.SparkConfig;
  * @param loss      the training loss; default the self-distillation adaptive margin
  * @param engine    distributed training; default 2 workers, batch 64, 2 epochs
  * @param optimizer default Adam, learning rate 1e-3 (no learning-rate-free optimizer at its defaults came within 1% of
- *                  tuned Adam on the Cranfield pooled bi-encoder: docs/benchmarks-optimizers.md)
+ *                  tuned Adam on the Cranfield pooled bi-encoder, with or without validation model selection:
+ *                  docs/benchmarks-optimizers.md)
  * @param selection which trained point is saved: the last (default) or the best on the validation queries
  *                  ({@link BiencoderSelectionConfig}); {@code validation-ndcg10} needs {@code data.validationQueries}
  *                  of at least 1

@@ -32,6 +32,8 @@ class TrainBiencoderConfigTest {
         assertEquals(2, cfg.engine().workers());
         assertEquals(32, cfg.engine().batchSize());
         assertEquals("bm25", cfg.data().triples());
+        assertEquals("final", cfg.selection().metric());
+        assertEquals(20, cfg.selection().everySteps());
     }
 
     @Test
