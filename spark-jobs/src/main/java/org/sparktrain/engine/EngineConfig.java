@@ -80,4 +80,9 @@ public record EngineConfig(Integer workers, String sync, Integer localSteps, Int
         return new EngineConfig(workers, sync, localSteps, batchSize, e, seed, checkpointEvery, keepCheckpoints,
                 logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds, roundRetries);
     }
+
+    public EngineConfig withCheckpointEvery(int n) {
+        return new EngineConfig(workers, sync, localSteps, batchSize, epochs, seed, n, keepCheckpoints,
+                logEvery, threadsPerWorker, collectiveTimeoutSeconds, executorWaitSeconds, roundRetries);
+    }
 }

@@ -289,6 +289,22 @@ public final class BiencoderTraining {
         return new RetrievalMetrics(c.qrels().restrictTo(new java.util.HashSet<>(queryIds)), minRelevance).evaluate(run);
     }
 
+    /**
+     * Scores pooled-encoder parameters by nDCG@10 of exact top-100 retrieval for the given queries (model selection,
+     * {@link ValidationSelection}).
+     */
+    public static ValidationSelection.Scorer ndcg10Scorer(PooledEncoder encoder, byte[] tokenizerJson, int maxLength,
+                                                          Collection c, List<String> queryIds, int minRelevance) {
+        return params -> {
+            try {
+                return evaluate(new org.sparktrain.retrieval.encoder.PooledTextEncoder(encoder, tokenizerJson, params,
+                        maxLength), c, queryIds, minRelevance).ndcg10();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
     /** Exact top-k retrieval (ND4J blocked products) of the given queries over the whole corpus. */
     public static Run retrieve(TextEncoder encoder, Collection c, List<String> queryIds, int k) {
         List<String> docIds = new ArrayList<>(c.documents().keySet());

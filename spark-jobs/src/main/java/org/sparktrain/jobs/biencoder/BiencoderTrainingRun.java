@@ -94,8 +94,16 @@ public final class BiencoderTrainingRun {
         return new HeadOutcome(params, result.trainSeconds(), result);
     }
 
-    /** A trained model and the engine's wall-clock seconds of training rounds (no evaluation). */
-    public record Outcome(PooledTextEncoder model, double trainSeconds, TrainingResult result) {
+    /**
+     * A trained model, the engine's wall-clock seconds of training rounds (no evaluation) and, with model
+     * selection, the selection (curve and chosen step; else null). {@code model} is the selected point.
+     */
+    public record Outcome(PooledTextEncoder model, double trainSeconds, TrainingResult result,
+                          ValidationSelection selection) {
+        /** The parameters of {@link #model}. */
+        public float[] params() {
+            return selection == null ? result.evalParams() : selection.bestParams();
+        }
     }
 
     /**
@@ -104,18 +112,30 @@ public final class BiencoderTrainingRun {
      */
     public Outcome train(String name, BiencoderLossConfig loss, Dataset<Row> frame, BiencoderDataConfig data,
                          float[] initial, byte[] tokenizerJson) throws IOException {
+        return train(name, loss, frame, data, initial, tokenizerJson, BiencoderSelectionConfig.defaults(), null);
+    }
+
+    /**
+     * As above, with model selection ({@link BiencoderSelectionConfig}): with {@code validation-ndcg10}, {@code scorer}
+     * scores the evaluation point at every {@code everySteps} steps and epoch end, and the outcome's model is the
+     * best point ({@link ValidationSelection}).
+     */
+    public Outcome train(String name, BiencoderLossConfig loss, Dataset<Row> frame, BiencoderDataConfig data,
+                         float[] initial, byte[] tokenizerJson, BiencoderSelectionConfig selection,
+                         ValidationSelection.Scorer scorer) throws IOException {
         Path runDir = new Path(workDir, name);
         FileSystem fs = runDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (fs.exists(runDir)) {
             fs.delete(runDir, true);
         }
         BiencoderFactory factory = new BiencoderFactory(tablePath, loss, padId);
+        ValidationSelection chooser = selection.selects() ? new ValidationSelection(scorer, null) : null;
         TrainingSpec spec = new TrainingSpec(name, runDir.toString(), frame, "triples", BiencoderTraining.columns(data),
-                factory, null, false, new TrainingListener() {
-        }, initial);
-        TrainingResult result = new TrainingEngine(spark, engine, optimizer).train(spec);
-        PooledTextEncoder model = new PooledTextEncoder(new PooledEncoder(table), tokenizerJson, result.evalParams(),
-                data.maxDocumentLength());
-        return new Outcome(model, result.trainSeconds(), result);
+                factory, null, false, chooser == null ? new TrainingListener() {
+        } : chooser, initial);
+        TrainingResult result = new TrainingEngine(spark, selection.engineFor(engine), optimizer).train(spec);
+        PooledTextEncoder model = new PooledTextEncoder(new PooledEncoder(table), tokenizerJson,
+                chooser == null ? result.evalParams() : chooser.bestParams(), data.maxDocumentLength());
+        return new Outcome(model, result.trainSeconds(), result, chooser);
     }
 }

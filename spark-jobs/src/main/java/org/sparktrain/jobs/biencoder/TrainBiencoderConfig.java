@@ -19,12 +19,16 @@ import org.sparktrain.jobs.SparkConfig;
  * @param loss      the training loss; default the self-distillation adaptive margin
  * @param engine    distributed training; default 2 workers, batch 64, 2 epochs
  * @param optimizer default Adam, learning rate 1e-3 (no learning-rate-free optimizer at its defaults came within 1% of
- *                  tuned Adam on the Cranfield pooled bi-encoder: docs/benchmarks-optimizers.md)
+ *                  tuned Adam on the Cranfield pooled bi-encoder, with or without validation model selection:
+ *                  docs/benchmarks-optimizers.md)
+ * @param selection which trained point is saved: the last (default) or the best on the validation queries
+ *                  ({@link BiencoderSelectionConfig}); {@code validation-ndcg10} needs {@code data.validationQueries}
+ *                  of at least 1
  * @param spark     Spark settings for runs outside spark-submit
  */
 public record TrainBiencoderConfig(String runId, String output, BiencoderDataConfig data, String minilm,
                                    String tokenWeights, BiencoderLossConfig loss, EngineConfig engine, OptimizerConfig optimizer,
-                                   SparkConfig spark) implements java.io.Serializable {
+                                   BiencoderSelectionConfig selection, SparkConfig spark) implements java.io.Serializable {
     public TrainBiencoderConfig {
         runId = runId == null ? "biencoder" : runId;
         output = output == null ? "runs" : output;
@@ -36,6 +40,12 @@ public record TrainBiencoderConfig(String runId, String output, BiencoderDataCon
         loss = loss == null ? BiencoderLossConfig.defaults() : loss;
         engine = engine == null ? EngineConfig.defaults() : engine;
         optimizer = optimizer == null ? OptimizerConfig.of("adam", 1e-3) : optimizer;
+        selection = selection == null ? BiencoderSelectionConfig.defaults() : selection;
+        if (selection.selects() && data.validationQueries() == 0) {
+            throw new IllegalArgumentException("selection.metric: " + selection.metric() + " evaluates the validation "
+                    + "queries, but data.validationQueries is 0 (set it to at least 1, e.g. 30, or selection.metric: "
+                    + BiencoderSelectionConfig.FINAL + ")");
+        }
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);
     }

@@ -1,5 +1,6 @@
 package org.sparktrain.jobs.biencoder;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
@@ -40,7 +41,9 @@ import java.util.Map;
  * model-mined hard negatives, or self-supervised pairs: {@code data.triples}) with the relevance-margin loss (static or self-distilled adaptive margin, Gienapp et al.
  * 2025) or InfoNCE, across Spark workers with cross-worker negatives. Writes {@code model/} (loads in a plain JVM
  * with {@link PooledTextEncoder#load}), {@code eval.json} (nDCG@10, MRR@10, Recall@100, MAP@100 on the validation
- * and test queries) and {@code test.trec} (TREC run of the test queries, top 100).
+ * and test queries) and {@code test.trec} (TREC run of the test queries, top 100). With {@code selection.metric:
+ * validation-ndcg10} the saved model is the evaluated point with the best validation nDCG@10
+ * ({@link ValidationSelection}), not the last one; eval.json's {@code selection} holds its step and the curve.
  */
 public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     static final int RUN_DEPTH = 100;
@@ -109,21 +112,32 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                 cfg.loss().describe());
 
         BiencoderFactory factory = new BiencoderFactory(tablePath, cfg.loss(), tokenizer.padId());
+        BiencoderSelectionConfig select = cfg.selection();
         TrainingResult result;
+        ValidationSelection selection = null;
         try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, -1)) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
+            TrainingListener listener = progress;
+            if (select.selects()) {
+                selection = selection(cfg, ctx, run, metrics, encoder, tokenizerJson, collection, splits);
+                listener = TrainingListener.all(progress, selection);
+            }
             TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), frame, cfg.data().dataset() + " (triples)",
                     BiencoderTraining.columns(cfg.data()), factory, null, ctx.resume(),
-                    TrainingListener.all(progress), initial);
-            result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
+                    listener, initial);
+            result = new TrainingEngine(spark, select.engineFor(cfg.engine()), cfg.optimizer()).train(spec);
             ObjectNode summary = MetricsLog.record("summary");
             summary.put("step", result.state().globalStep());
             summary.put("trainSeconds", result.trainSeconds());
+            if (selection != null) {
+                summary.put("selectedStep", selection.bestStep());
+                summary.put("selectedValidationNdcg10", selection.bestScore());
+            }
             metrics.write(summary);
         }
 
-        PooledTextEncoder model = new PooledTextEncoder(encoder, tokenizerJson, result.evalParams(),
-                cfg.data().maxDocumentLength());
+        float[] chosen = selection == null ? result.evalParams() : selection.bestParams();
+        PooledTextEncoder model = new PooledTextEncoder(encoder, tokenizerJson, chosen, cfg.data().maxDocumentLength());
         saveModel(model, run, conf);
 
         ObjectNode eval = new ObjectMapper().createObjectNode();
@@ -131,6 +145,9 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         eval.put("trainSeconds", result.trainSeconds());
         eval.put("steps", result.state().globalStep());
         eval.put("triples", used);
+        if (selection != null) {
+            eval.set("selection", selectionJson(select, selection));
+        }
         if (!splits.validation().isEmpty()) {
             put(eval.putObject("validation"), BiencoderTraining.evaluate(model, collection, splits.validation(),
                     cfg.data().minRelevance()));
@@ -145,8 +162,76 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                     cfg.runId(), s.queries(), s.ndcg10(), s.mrr10(), s.recall100());
         }
         run.writeText("eval.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(eval));
-        ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s; model saved to %s%n", cfg.runId(),
-                result.state().globalStep(), result.trainSeconds(), run.modelDir());
+        ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s; model %ssaved to %s%n", cfg.runId(),
+                result.state().globalStep(), result.trainSeconds(), selection == null ? ""
+                        : "of step " + selection.bestStep() + " (best validation nDCG@10) ", run.modelDir());
+    }
+
+    /**
+     * The selection listener: scores validation nDCG@10 of the evaluation point, logs every point (console and a
+     * {@code validation} record of metrics.jsonl) and keeps {@value #SELECTION_JSON} and {@value #SELECTION_PARAMS}
+     * (curve and best parameters) in the run directory, from which a resumed run continues.
+     */
+    private static ValidationSelection selection(TrainBiencoderConfig cfg, JobContext ctx, RunDirectory run,
+                                                 MetricsLog metrics, PooledEncoder encoder, byte[] tokenizerJson,
+                                                 BiencoderTraining.Collection collection,
+                                                 BiencoderTraining.Splits splits) throws IOException {
+        Configuration conf = run.conf();
+        ValidationSelection selection = new ValidationSelection(BiencoderTraining.ndcg10Scorer(encoder, tokenizerJson,
+                cfg.data().maxDocumentLength(), collection, splits.validation(), cfg.data().minRelevance()),
+                (point, best, sel) -> {
+            ctx.console().printf(Locale.ROOT, "[%s] step %d: validation nDCG@10 %.4f%s%n", cfg.runId(), point.step(),
+                    point.score(), best ? " (best so far)" : " (best: step " + sel.bestStep() + ")");
+            ObjectNode r = MetricsLog.record("validation");
+            r.put("step", point.step());
+            r.put("ndcg10", point.score());
+            r.put("best", best);
+            metrics.write(r);
+            try {
+                if (best) {
+                    writeParams(sel.bestParams(), run.file(SELECTION_PARAMS), conf);
+                }
+                run.writeText(SELECTION_JSON, new ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(selectionJson(cfg.selection(), sel)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the selection state of " + run.path(), e);
+            }
+        });
+        if (ctx.resume() && run.exists(SELECTION_JSON) && run.exists(SELECTION_PARAMS)) {
+            List<ValidationSelection.Point> curve = new java.util.ArrayList<>();
+            for (JsonNode p : new ObjectMapper().readTree(run.readText(SELECTION_JSON)).get("curve")) {
+                curve.add(new ValidationSelection.Point(p.get("step").asLong(), p.get("ndcg10").asDouble()));
+            }
+            try (var in = new Path(run.file(SELECTION_PARAMS)).getFileSystem(conf).open(new Path(run.file(SELECTION_PARAMS)))) {
+                selection.restore(curve, PooledTextEncoder.readParams(in, run.file(SELECTION_PARAMS)));
+            }
+        }
+        return selection;
+    }
+
+    static final String SELECTION_JSON = "selection.json";
+    static final String SELECTION_PARAMS = "selection-best.bin";
+
+    private static ObjectNode selectionJson(BiencoderSelectionConfig cfg, ValidationSelection s) {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("metric", cfg.metric());
+        node.put("everySteps", cfg.everySteps());
+        node.put("step", s.bestStep());
+        node.put("ndcg10", s.bestScore());
+        var curve = node.putArray("curve");
+        for (ValidationSelection.Point p : s.curve()) {
+            curve.addObject().put("step", p.step()).put("ndcg10", p.score());
+        }
+        return node;
+    }
+
+    private static void writeParams(float[] params, String file, Configuration conf) throws IOException {
+        try (AtomicOutput out = AtomicOutput.begin(file, conf)) {
+            try (var os = out.fileSystem().create(out.tempPath(), true)) {
+                PooledTextEncoder.writeParams(params, os);
+            }
+            out.commit();
+        }
     }
 
     private static void put(ObjectNode node, RetrievalMetrics.Summary s) {

@@ -9,6 +9,7 @@ import org.sparktrain.engine.EngineConfig;
 import org.sparktrain.engine.OptimizerConfig;
 import org.sparktrain.jobs.biencoder.BiencoderDataConfig;
 import org.sparktrain.jobs.biencoder.BiencoderLossConfig;
+import org.sparktrain.jobs.biencoder.BiencoderSelectionConfig;
 import org.sparktrain.jobs.biencoder.BiencoderTraining;
 import org.sparktrain.jobs.biencoder.BiencoderTrainingRun;
 import org.sparktrain.retrieval.bm25.Bm25Index;
@@ -47,7 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code bench.variants}, a subset of {@code static,infonce,adaptive}, runs only those;
  * {@code bench.adaptiveInBatch=true} gives (c) in-batch negatives). {@code bench.variants=optimizers} runs only the
  * issue-9 comparison instead ({@link OptimizerSeedSweep}: adaptive margin, Adam over {@code bench.adamRates} against
- * the learning-rate-free specs {@code bench.free}, each over {@code bench.seeds}).
+ * the learning-rate-free specs {@code bench.free}, each over {@code bench.seeds}); with
+ * {@code bench.selectBy=validation-ndcg10} every run keeps its best validation point, evaluated every
+ * {@code bench.evalEvery} steps (default 20) and at epoch ends, as {@code train-biencoder}'s {@code selection}.
  */
 @ExtendWith(SharedSpark.class)
 class CranfieldBiencoderBench {
@@ -103,29 +106,50 @@ class CranfieldBiencoderBench {
         }
 
         if (variants.contains("optimizers")) {
+            BiencoderSelectionConfig selection = new BiencoderSelectionConfig(
+                    System.getProperty("bench.selectBy", BiencoderSelectionConfig.FINAL),
+                    Integer.getInteger("bench.evalEvery", 20));
+            StringBuilder selected = new StringBuilder("\n| optimizer | seed | selected step | validation nDCG@10 "
+                    + "curve (step: value) |\n|---|---|---|---|\n");
             String summary = OptimizerSeedSweep.run((name, optimizer, seed) -> {
                 EngineConfig seeded = new EngineConfig(2, "allreduce", 1, engine.batchSize(), epochs, 41L + seed, 0, 1,
                         1000, 1, 600, 60, 0);
                 Dataset<Row> ordered = BiencoderTraining.frame(spark, c, triples, tokenizer, data, engine.batchSize(),
                         seed);
+                long t0 = System.nanoTime();
                 BiencoderTrainingRun.Outcome o = trainer.with(seeded, optimizer).train(
                         "sweep-" + Math.abs(name.hashCode()) + "-" + seed, BiencoderLossConfig.adaptive(), ordered,
-                        data, initial, tokenizerJson);
-                System.out.printf(Locale.ROOT, "trained %s seed %d in %.1f s%n", name, seed, o.trainSeconds());
+                        data, initial, tokenizerJson, selection, BiencoderTraining.ndcg10Scorer(encoder, tokenizerJson,
+                                data.maxDocumentLength(), c, splits.validation(), 1));
+                System.out.printf(Locale.ROOT, "trained %s seed %d in %.1f s (%.1f s wall with evaluations)%n", name,
+                        seed, o.trainSeconds(), (System.nanoTime() - t0) / 1e9);
+                if (o.selection() != null) {
+                    StringBuilder curve = new StringBuilder();
+                    for (var p : o.selection().curve()) {
+                        curve.append(curve.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.4f",
+                                p.step(), p.score()));
+                    }
+                    String line = String.format(Locale.ROOT, "| %s | %d | %d of %d | %s |%n", name, seed,
+                            o.selection().bestStep(), o.result().state().globalStep(), curve);
+                    selected.append(line);
+                    System.out.print(line);
+                }
                 return new OptimizerSeedSweep.Result(
                         BiencoderTraining.evaluate(o.model(), c, splits.validation(), 1).ndcg10(),
                         BiencoderTraining.evaluate(o.model(), c, splits.test(), 1), o.trainSeconds(),
-                        OptimizerSeedSweep.distance(o.result().evalParams(), initial));
+                        OptimizerSeedSweep.distance(o.params(), initial));
             }, rates(), OptimizerSeedSweep.parse(System.getProperty("bench.free",
                     CranfieldMiniLmHeadBench.FREE_DEFAULTS)), OptimizerSeedSweep.seeds(
                     System.getProperty("bench.seeds", "1,2,3")), line -> {
                 table1.append(line);
                 System.out.print(line);
-                Files.writeString(out.resolve("optimizers.partial.md"), table1);
+                Files.writeString(out.resolve("optimizers.partial.md"), table1.toString() + selected);
             });
             String report = String.format(Locale.ROOT, "Cranfield, pooled encoder, adaptive margin, %d BM25 triples, "
-                    + "2 workers, batch 32, %d epochs, token weights initialised with IDF%n%n%s%n%s", used, epochs,
-                    table1, summary);
+                    + "2 workers, batch 32, %d epochs, token weights initialised with IDF, model selection %s%s%n%n%s%n%s%s",
+                    used, epochs, selection.metric(), selection.selects() ? " every " + selection.everySteps()
+                            + " steps and at epoch ends" : "", table1, summary,
+                    selection.selects() ? selected : "");
             Files.writeString(out.resolve("optimizers.md"), report);
             System.out.println(report);
             return;

@@ -32,6 +32,46 @@ class TrainBiencoderConfigTest {
         assertEquals(2, cfg.engine().workers());
         assertEquals(32, cfg.engine().batchSize());
         assertEquals("bm25", cfg.data().triples());
+        assertEquals("final", cfg.selection().metric());
+        assertEquals(20, cfg.selection().everySteps());
+    }
+
+    @Test
+    void selectionDefaultsBindsAndNeedsValidationQueries() {
+        ObjectNode plain = ConfigLoader.parse("data: {dataset: /x}\n", "t.yaml");
+        TrainBiencoderConfig d = ConfigLoader.bind(plain, TrainBiencoderConfig.class, "t.yaml");
+        assertEquals("final", d.selection().metric());
+        assertFalse(d.selection().selects());
+        assertEquals(500, d.selection().engineFor(d.engine()).checkpointEvery());
+
+        ObjectNode t = ConfigLoader.parse("data: {dataset: /x, validationQueries: 30}\n"
+                + "selection: {metric: validation-ndcg10, everySteps: 25}\n", "t.yaml");
+        TrainBiencoderConfig cfg = ConfigLoader.bind(t, TrainBiencoderConfig.class, "t.yaml");
+        assertTrue(cfg.selection().selects());
+        assertEquals(25, cfg.selection().everySteps());
+        // the engine's rounds (and checkpoints) end at the evaluation steps; nothing else changes
+        assertEquals(25, cfg.selection().engineFor(cfg.engine()).checkpointEvery());
+        assertEquals(cfg.engine().batchSize(), cfg.selection().engineFor(cfg.engine()).batchSize());
+        assertEquals(20, new BiencoderSelectionConfig("validation-ndcg10", null).everySteps());
+        // everySteps 0: epoch ends only, which are checkpoints already
+        assertEquals(500, new BiencoderSelectionConfig("validation-ndcg10", 0).engineFor(cfg.engine())
+                .checkpointEvery());
+
+        ObjectNode none = ConfigLoader.parse("data: {dataset: /x}\nselection: {metric: validation-ndcg10}\n", "t.yaml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(none, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e.getMessage().contains("data.validationQueries is 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("selection.metric"), e.getMessage());
+        ObjectNode bad = ConfigLoader.parse("data: {dataset: /x, validationQueries: 30}\nselection: {metric: loss}\n",
+                "t.yaml");
+        ConfigException e2 = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(bad, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e2.getMessage().contains("selection.metric"), e2.getMessage());
+        ObjectNode negative = ConfigLoader.parse("data: {dataset: /x, validationQueries: 30}\n"
+                + "selection: {metric: validation-ndcg10, everySteps: -1}\n", "t.yaml");
+        ConfigException e3 = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(negative, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e3.getMessage().contains("selection.everySteps"), e3.getMessage());
     }
 
     @Test

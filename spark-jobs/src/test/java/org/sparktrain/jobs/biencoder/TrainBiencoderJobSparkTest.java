@@ -106,4 +106,72 @@ class TrainBiencoderJobSparkTest {
         }
         assertTrue(common >= 75 * 99, "documents found by both runs: " + common);
     }
+
+    /**
+     * {@code selection.metric: validation-ndcg10}: the run evaluates every 5 steps and at epoch ends, and the saved
+     * model is the curve's best point: its validation nDCG@10, recomputed from the loaded model in this JVM, equals
+     * the curve's maximum, at the step eval.json names; metrics.jsonl holds the same curve.
+     */
+    @Test
+    void selectionSavesTheModelOfTheBestValidationStep(SparkSession spark, @TempDir Path dir) throws Exception {
+        Path cranfield = Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield");
+        StringBuilder log = new StringBuilder();
+        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: cranfield\ndir: " + cranfield.toAbsolutePath()
+                + "\nname: cranfield\noutput: " + dir.resolve("prepared") + "\n");
+        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
+        assertEquals(0, cli(List.of("train-biencoder", "--config",
+                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
+                "--set", "data.dataset=" + dir.resolve("prepared"), "--set", "output=" + dir.resolve("runs"),
+                "--set", "runId=selected", "--set", "engine.epochs=2", "--set", "engine.batchSize=64",
+                "--set", "data.negativesPerPositive=1", "--set", "data.maxDocumentLength=64",
+                "--set", "optimizer.type=adam", "--set", "optimizer.learningRate=0.01",
+                "--set", "selection.metric=validation-ndcg10", "--set", "selection.everySteps=5"), log), log.toString());
+
+        Path run = dir.resolve("runs").resolve("selected");
+        JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
+        JsonNode selection = eval.get("selection");
+        long steps = eval.get("steps").asLong();
+        long stepsPerEpoch = steps / 2;
+        long bestStep = -1;
+        double best = Double.NEGATIVE_INFINITY;
+        long previous = 0;
+        for (JsonNode p : selection.get("curve")) {
+            long step = p.get("step").asLong();
+            assertTrue(step > previous, selection.toString());
+            assertTrue(step % 5 == 0 || step % stepsPerEpoch == 0, "evaluated at step " + step);
+            previous = step;
+            if (p.get("ndcg10").asDouble() > best) {
+                best = p.get("ndcg10").asDouble();
+                bestStep = step;
+            }
+        }
+        assertEquals(steps, previous, "the last step is evaluated");
+        assertTrue(selection.get("curve").size() >= (int) (steps / 5), selection.toString());
+        assertEquals(bestStep, selection.get("step").asLong());
+        assertEquals(best, selection.get("ndcg10").asDouble(), 0);
+        assertEquals(best, eval.get("validation").get("ndcg10").asDouble(), 1e-12);
+
+        PooledTextEncoder model = PooledTextEncoder.load(run.resolve("model"));
+        BiencoderTraining.Collection c = BiencoderTraining.load(spark, dir.resolve("prepared").toString());
+        BiencoderTraining.Splits splits = BiencoderTraining.split(c, BiencoderDataConfig.of("x").withValidationQueries(30));
+        assertEquals(best, BiencoderTraining.evaluate(model, c, splits.validation(), 1).ndcg10(), 1e-12);
+        assertEquals(eval.get("test").get("ndcg10").asDouble(),
+                BiencoderTraining.evaluate(model, c, splits.test(), 1).ndcg10(), 1e-12);
+
+        List<JsonNode> records = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode r = new ObjectMapper().readTree(line);
+            if ("validation".equals(r.path("type").asText())) {
+                records.add(r);
+            }
+        }
+        assertEquals(selection.get("curve").size(), records.size());
+        for (int i = 0; i < records.size(); i++) {
+            assertEquals(selection.get("curve").get(i).get("step").asLong(), records.get(i).get("step").asLong());
+            assertEquals(selection.get("curve").get(i).get("ndcg10").asDouble(), records.get(i).get("ndcg10").asDouble(), 0);
+        }
+        assertTrue(Files.exists(run.resolve(TrainBiencoderJob.SELECTION_JSON)));
+        assertTrue(Files.exists(run.resolve(TrainBiencoderJob.SELECTION_PARAMS)));
+        assertTrue(log.toString().contains("(best validation nDCG@10)"), log.toString());
+    }
 }
