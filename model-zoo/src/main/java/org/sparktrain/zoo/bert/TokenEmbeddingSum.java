@@ -29,23 +29,49 @@ final class TokenEmbeddingSum {
                 .addi(Nd4j.pullRows(p.tensor(BertParameters.TOKEN_TYPE_EMBEDDINGS), 1, batch.tokenTypeIds()));
     }
 
-    /** Writes the gradients of the three tables into {@code gradient} (all other rows 0) from ∂L/∂x (B·T, H). */
+    /**
+     * Writes the gradients of the three tables into {@code gradient} (all other rows 0) from ∂L/∂x (B·T, H).
+     *
+     * @throws IllegalArgumentException if ∂L/∂x does not have one row per token of the batch, or a token's word,
+     *                                  position or type id is not a row of its table
+     */
     static void backward(BertTokenBatch batch, INDArray dx, BertParameters gradient) {
+        int tokens = batch.batchSize() * batch.length();
+        if (dx.rank() != 2 || dx.rows() != tokens || dx.columns() != gradient.config().hidden()) {
+            throw new IllegalArgumentException("dL/dx must be (tokens " + tokens + ", hidden "
+                    + gradient.config().hidden() + "), got shape "
+                    + java.util.Arrays.toString(dx.shape()));
+        }
         double[][] rows = dx.toDoubleMatrix();
-        scatterAdd(batch.inputIds(), rows, gradient.tensor(BertParameters.WORD_EMBEDDINGS));
-        scatterAdd(batch.positionIds(), rows, gradient.tensor(BertParameters.POSITION_EMBEDDINGS));
-        scatterAdd(batch.tokenTypeIds(), rows, gradient.tensor(BertParameters.TOKEN_TYPE_EMBEDDINGS));
+        scatterAdd(BertParameters.WORD_EMBEDDINGS, batch.inputIds(), rows, gradient);
+        scatterAdd(BertParameters.POSITION_EMBEDDINGS, batch.positionIds(), rows, gradient);
+        scatterAdd(BertParameters.TOKEN_TYPE_EMBEDDINGS, batch.tokenTypeIds(), rows, gradient);
     }
 
-    private static void scatterAdd(int[] index, double[][] rows, INDArray table) {
+    /**
+     * table[v] = Σ_{n: index_n = v} rows[n], all other rows 0. Every index is checked against the table's rows before
+     * anything is written: the tables are views into one flat vector, and ND4J's {@code putRow} on such a view does
+     * not check the row (a row past the end silently lands in the next tensor's memory, or past the vector); on a
+     * plain array it fails with a NullPointerException ({@code INDArray.data()} of the empty out-of-range row).
+     */
+    private static void scatterAdd(String name, int[] index, double[][] rows, BertParameters gradient) {
+        INDArray table = gradient.tensor(name);
+        long tableRows = table.rows();
+        int width = (int) table.columns();
+        for (int n = 0; n < index.length; n++) {
+            if (index[n] < 0 || index[n] >= tableRows) {
+                throw new IllegalArgumentException("token " + n + " refers to row " + index[n] + " of " + name
+                        + ", which has rows [0, " + tableRows + ")");
+            }
+        }
         Map<Integer, double[]> sums = new HashMap<>();
         for (int n = 0; n < index.length; n++) {
-            double[] sum = sums.computeIfAbsent(index[n], k -> new double[rows[0].length]);
-            for (int k = 0; k < sum.length; k++) {
+            double[] sum = sums.computeIfAbsent(index[n], k -> new double[width]);
+            for (int k = 0; k < width; k++) {
                 sum[k] += rows[n][k];
             }
         }
         table.assign(0);
-        sums.forEach((row, sum) -> table.putRow(row, Nd4j.createFromArray(sum).castTo(table.dataType())));
+        sums.forEach((row, sum) -> table.getRow(row).assign(Nd4j.createFromArray(sum).castTo(table.dataType())));
     }
 }
