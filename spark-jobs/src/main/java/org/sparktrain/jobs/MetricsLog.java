@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -41,7 +42,11 @@ public final class MetricsLog implements AutoCloseable {
             FileSystem fs = p.getFileSystem(conf);
             List<String> kept = new ArrayList<>();
             if (keepUpToStep >= 0 && fs.exists(p)) {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+                // Read past Hadoop's local checksums: a run killed in the middle of a line leaves the .crc file
+                // behind the data, and the checksummed local file system would refuse the whole file.
+                FileSystem reader = fs instanceof ChecksumFileSystem local ? local.getRawFileSystem() : fs;
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(reader.open(p),
+                        StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
                         try {
