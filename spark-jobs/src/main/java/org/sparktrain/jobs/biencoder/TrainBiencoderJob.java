@@ -115,7 +115,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         BiencoderSelectionConfig select = cfg.selection();
         TrainingResult result;
         ValidationSelection selection = null;
-        try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, -1)) {
+        try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, run.resumeStep(ctx.resume()))) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
             TrainingListener listener = progress;
             if (select.selects()) {
