@@ -128,47 +128,68 @@ class MoeOptimizerBench {
                         + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
     }
 
-    /** The comparison on the MoE language model (Cranfield): lower held-out perplexity is better. */
+    /**
+     * The comparison on the MoE language model (Cranfield): lower held-out perplexity is better. The
+     * learning-rate-free optimizers run first, then the Adam sweep in the order given; the block is rewritten after
+     * every run, so a run stopped early still leaves what it measured (and says which runs are missing).
+     */
     static void languageModel(SparkSession spark) throws Exception {
         double load = BenchmarkFile.load();
         double[] lrs = Arrays.stream(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP",
                 "5e-4,1e-3,2e-3,4e-3,8e-3").split(",")).mapToDouble(Double::parseDouble).toArray();
         MoeBalancingBench.Lm lm = MoeBalancingBench.corpus(spark);
         BalancingConfig lossFree = BalancingConfig.of(BalancingConfig.LOSS_FREE, 1e-3, 1e-3);
-        List<String> names = new ArrayList<>();
-        List<MoeBalancingBench.Run> runs = new ArrayList<>();
-        for (double lr : lrs) {
-            names.add(String.format(Locale.ROOT, "adam lr=%.0e", lr));
-            runs.add(MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
-                    MoeBalancingBench.LM_EPOCHS, OptimizerConfig.of("adam", lr)));
-        }
-        int best = 0;
-        for (int k = 1; k < lrs.length; k++) {
-            best = runs.get(k).quality() < runs.get(best).quality() ? k : best;
-        }
-        MoeBalancingBench.Run tuned = runs.get(best);
-        double sweepSeconds = runs.stream().mapToDouble(MoeBalancingBench.Run::seconds).sum();
+        java.util.Map<String, MoeBalancingBench.Run> free = new java.util.LinkedHashMap<>();
+        java.util.TreeMap<Double, MoeBalancingBench.Run> adam = new java.util.TreeMap<>();
         for (String type : FREE) {
-            names.add(type);
-            runs.add(MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
+            free.put(type, MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
                     MoeBalancingBench.LM_EPOCHS, OptimizerConfig.defaults(type)));
+            writeLm(lm, lrs, adam, free, load);
         }
+        for (double lr : lrs) {
+            adam.put(lr, MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
+                    MoeBalancingBench.LM_EPOCHS, OptimizerConfig.of("adam", lr)));
+            writeLm(lm, lrs, adam, free, load);
+        }
+    }
+
+    /** Writes the block {@code moe-lm-optimizers} from the runs finished so far. */
+    static void writeLm(MoeBalancingBench.Lm lm, double[] lrs, java.util.TreeMap<Double, MoeBalancingBench.Run> adam,
+                        java.util.Map<String, MoeBalancingBench.Run> free, double load) {
+        MoeBalancingBench.Run tuned = adam.values().stream()
+                .min((a, b) -> Double.compare(a.quality(), b.quality())).orElse(null);
+        double ref = tuned == null ? Double.NaN : tuned.quality();
+        double sweepSeconds = adam.values().stream().mapToDouble(MoeBalancingBench.Run::seconds).sum();
         StringBuilder md = new StringBuilder("| optimizer | setting | held-out perplexity | vs tuned Adam | "
                 + "MaxVio_global | training time (s) | compute incl. sweep (s) |\n|---|---|---|---|---|---|---|\n");
-        for (int k = 0; k < runs.size(); k++) {
-            MoeBalancingBench.Run r = runs.get(k);
-            boolean adam = k < lrs.length;
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %+.2f%% | %.3f | %.1f | %s |%n", names.get(k),
-                    adam ? (k == best ? "sweep (best)" : "sweep") : "defaults", r.quality(),
-                    100 * (r.quality() / tuned.quality() - 1), r.eval().maxVioGlobal(), r.seconds(),
-                    adam ? "" : String.format(Locale.ROOT, "%.1f", r.seconds())));
-            if (k == lrs.length - 1) {
-                md.append(String.format(Locale.ROOT, "| **tuned Adam** | best of %d | %.2f | 0 | %.3f | %.1f | %.1f |%n",
-                        lrs.length, tuned.quality(), tuned.eval().maxVioGlobal(), tuned.seconds(), sweepSeconds));
+        for (var e : adam.entrySet()) {
+            MoeBalancingBench.Run r = e.getValue();
+            md.append(String.format(Locale.ROOT, "| adam lr=%.0e | %s | %.2f | %+.2f%% | %.3f | %.1f | |%n", e.getKey(),
+                    r == tuned ? "sweep (best)" : "sweep", r.quality(), 100 * (r.quality() / ref - 1),
+                    r.eval().maxVioGlobal(), r.seconds()));
+        }
+        if (tuned != null) {
+            md.append(String.format(Locale.ROOT, "| **tuned Adam** | best of %d | %.2f | 0 | %.3f | %.1f | %.1f |%n",
+                    adam.size(), tuned.quality(), tuned.eval().maxVioGlobal(), tuned.seconds(), sweepSeconds));
+        }
+        for (var e : free.entrySet()) {
+            MoeBalancingBench.Run r = e.getValue();
+            md.append(String.format(Locale.ROOT, "| %s | defaults | %.2f | %+.2f%% | %.3f | %.1f | %.1f |%n", e.getKey(),
+                    r.quality(), 100 * (r.quality() / ref - 1), r.eval().maxVioGlobal(), r.seconds(), r.seconds()));
+        }
+        long within = free.values().stream().filter(r -> r.quality() <= 1.01 * ref).count();
+        List<String> missing = new ArrayList<>();
+        for (String type : FREE) {
+            if (!free.containsKey(type)) {
+                missing.add(type);
             }
         }
-        long within = runs.subList(lrs.length, runs.size()).stream()
-                .filter(r -> r.quality() <= 1.01 * tuned.quality()).count();
+        for (double lr : lrs) {
+            if (!adam.containsKey(lr)) {
+                missing.add(String.format(Locale.ROOT, "adam lr=%.0e", lr));
+            }
+        }
+        long steps = free.values().iterator().next().steps();
         md.append(String.format(Locale.ROOT, "%nMoE language model as shipped (deploy/configs/train-moe-lm-cranfield"
                         + ".yaml: causal MLP-Mixer, d = 64, 2 blocks, N = 8, K = 2, expert width 64, sigmoid scores), "
                         + "Cranfield, %d training windows for %d epoch(s) = %d steps at global batch %d windows, "
@@ -178,9 +199,10 @@ class MoeOptimizerBench {
                         + "biases. Adam at a constant learning rate swept over %s; tuned Adam is the lowest held-out "
                         + "perplexity of the sweep (the same split the table reports, so it is optimistic for Adam). "
                         + "%d of %d learning-rate-free optimizers at their defaults are within 1%% of tuned Adam's "
-                        + "perplexity.%n", lm.train().count(), MoeBalancingBench.LM_EPOCHS, tuned.steps(),
+                        + "perplexity.%s%n", lm.train().count(), MoeBalancingBench.LM_EPOCHS, steps,
                 MoeBalancingBench.LM_BATCH, lm.corpus().validationWindows().size(), Arrays.toString(lrs), within,
-                FREE.size()));
+                free.size(), missing.isEmpty() ? "" : " **Not run (stopped before them): " + String.join(", ", missing)
+                        + ".**"));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-optimizers.md", "moe-lm-optimizers", "MoE language model (train-moe, "
                         + "moe-lm) on Cranfield: learning-rate-free optimizers at defaults vs tuned Adam",
