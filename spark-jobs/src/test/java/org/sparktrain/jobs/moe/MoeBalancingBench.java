@@ -292,6 +292,12 @@ class MoeBalancingBench {
 
     static Run lmRun(SparkSession spark, Lm lm, MoeModelConfig model, BalancingConfig balancing, long seed, int epochs)
             throws Exception {
+        return lmRun(spark, lm, model, balancing, seed, epochs, LM_OPTIMIZER);
+    }
+
+    /** One language-model run with the given optimizer (the optimizer comparison, {@code MoeOptimizerBench}). */
+    static Run lmRun(SparkSession spark, Lm lm, MoeModelConfig model, BalancingConfig balancing, long seed, int epochs,
+                     OptimizerConfig optimizer) throws Exception {
         MoeLmFactory factory = new MoeLmFactory(model, balancing, lm.corpus().vocabulary().size(), seed);
         MoeBalancingState state = factory.state();
         BalanceRecorder rec = new BalanceRecorder(state);
@@ -299,7 +305,7 @@ class MoeBalancingBench {
                 lm.validation(), factory, p, b), e -> Math.exp(e.meanLoss()));
         TrainingResult r = train(spark, "cranfield-" + balancing.strategy(), factory, state, lm.train(),
                 List.of(ColumnSpec.of(LmCorpus.TOKENS, model.contextLength() + 1)), LM_BATCH, epochs, seed,
-                LM_OPTIMIZER, TrainingListener.all(rec, curve), LM_EVAL_EVERY);
+                optimizer, TrainingListener.all(rec, curve), LM_EVAL_EVERY);
         MoeEvaluation e = MoeLmEvaluator.evaluate(spark, lm.validation(), factory, r.evalParams(),
                 r.state().globalState());
         return finish(balancing, seed, Math.exp(e.meanLoss()), e, rec, r,
@@ -493,6 +499,7 @@ class MoeBalancingBench {
                     .append(meanSd(of, r -> r.eval().maxVioGlobal(), "%.3f")).append(" | ")
                     .append(meanSd(of, r -> r.batchFifths()[4], "%.3f")).append(" |\n");
         }
+        md.append(pairedDifference(runs, fmt));
         if (runs.stream().filter(r -> r.strategy().equals(BalancingConfig.LOSS_FREE)).map(MoeBalancingBench::label)
                 .distinct().count() > 1) {
             return md.append("\nSeveral loss-free settings: read the goal per row above.\n").toString();
@@ -511,6 +518,40 @@ class MoeBalancingBench {
                         + "quality no worse than aux: %s (" + fmt + " vs " + fmt + "). Aux / loss-free MaxVio_global "
                         + "ratio %.1f.%n", lf <= 0.1 ? "**met**" : "**not met**", lf,
                 (higherIsBetter ? lfq >= auxq : lfq <= auxq) ? "**met**" : "**not met**", lfq, auxq, aux / lf));
+        return md.toString();
+    }
+
+    /**
+     * Per-seed paired difference of the quality, each loss-free setting minus the aux-loss run of the same seed
+     * (d_s = q_lf(s) − q_aux(s)), and its mean ± sample standard deviation over the seeds, so that "no worse than
+     * the aux loss" can be judged against the seed noise; empty when the runs hold no aux-loss run.
+     */
+    static String pairedDifference(List<Run> runs, String fmt) {
+        List<Run> aux = runs.stream().filter(r -> r.strategy().equals(BalancingConfig.AUX)).toList();
+        if (aux.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nPaired difference per seed, loss-free minus aux loss (same seed):\n\n"
+                + "| setting | difference per seed " + Arrays.toString(SEEDS) + " | mean ± sd |\n|---|---|---|\n");
+        for (var g : byLabel(runs).entrySet()) {
+            if (!g.getValue().get(0).strategy().equals(BalancingConfig.LOSS_FREE)) {
+                continue;
+            }
+            List<Double> d = new ArrayList<>();
+            for (Run r : g.getValue()) {
+                aux.stream().filter(a -> a.seed() == r.seed()).findFirst()
+                        .ifPresent(a -> d.add(r.quality() - a.quality()));
+            }
+            double m = d.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double sd = d.size() < 2 ? Double.NaN : Math.sqrt(d.stream().mapToDouble(x -> (x - m) * (x - m)).sum()
+                    / (d.size() - 1));
+            StringBuilder per = new StringBuilder();
+            for (double x : d) {
+                per.append(per.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%+" + fmt.substring(1), x));
+            }
+            md.append("| ").append(g.getKey()).append(" | ").append(per).append(" | ")
+                    .append(String.format(Locale.ROOT, "%+" + fmt.substring(1) + " ± " + fmt, m, sd)).append(" |\n");
+        }
         return md.toString();
     }
 
