@@ -58,6 +58,7 @@ import java.util.function.Function;
  * quality on the whole test / held-out split every that many steps and tabulate the curve; 0 = only at the end),
  * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_BLOCK} (name of the language model's block, default {@code moe-lm}),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_LR} (the language model's Adam learning rate, default 2e-3 as shipped),
  * {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS} (part {@code lmvariants}: loss-free {@code rule:u} entries run on the
  * language model, default {@code sign:1e-4,sign:1e-2,magnitude:1e-5}) and {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK}
  * (its block, default {@code moe-lm-variants}),
@@ -111,7 +112,9 @@ class MoeBalancingBench {
             "sigmoid", false, null, 0, 32);
     static final TextConfig TEXT = new TextConfig("corpus", 10, 2, 2000);
     static final int LM_BATCH = 32;
-    static final OptimizerConfig LM_OPTIMIZER = OptimizerConfig.of("adam", 2e-3);
+    /** Adam's constant learning rate for the language model (SPARKTRAIN_BENCH_MOE_LM_LR; the shipped config's 2e-3). */
+    static final String LM_LR = env("SPARKTRAIN_BENCH_MOE_LM_LR", "2e-3");
+    static final OptimizerConfig LM_OPTIMIZER = OptimizerConfig.of("adam", Double.parseDouble(LM_LR));
     static final MoeModelConfig CLS = MoeModelConfig.defaults();
     static final MoeModelConfig CLS_DENSE = new MoeModelConfig(null, 64, 2, 1, 1, 128, 0, null, "sigmoid", false,
             null, 0, null);
@@ -336,7 +339,8 @@ class MoeBalancingBench {
                             + "MaxVio_global counts their %d routed slots per layer); vocabulary %d. Model as shipped "
                             + "(deploy/configs/train-moe-lm-cranfield.yaml): causal MLP-Mixer, d = 64, 2 blocks, "
                             + "N = 8 routed experts, K = 2, expert width 64, sigmoid scores, paper gates. Global batch "
-                            + "%d windows (%d predicted tokens), %d epoch(s) = %d steps, Adam 2e-3, 2 workers "
+                            + "%d windows (%d predicted tokens), %d epoch(s) = %d steps, Adam " + LM_LR
+                            + ", 2 workers "
                             + "(allreduce) on local[2]; loss-free: sign rule, u = 1e-3; aux: α = 1e-3 per window.%n",
                     lm.corpus().trainDocuments(), lm.train().count(), lm.corpus().trainWindows().size(),
                     lm.corpus().validationDocuments(), lm.corpus().validationWindows().size(),
@@ -438,7 +442,8 @@ class MoeBalancingBench {
                         + runs.get(0).steps() + " steps)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lmvariants)", load,
                 table(runs, "held-out perplexity", "%.2f", false)
                         + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
-                        + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer (Adam 2e-3) "
+                        + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer (Adam "
+                        + LM_LR + ") "
                                 + "and %d epoch(s) as the part lm; only the loss-free rule and u differ.%n", LM_BATCH,
                         LM_EPOCHS));
     }
