@@ -1,6 +1,8 @@
 package org.sparktrain.retrieval.encoder;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.zoo.bert.BertConfig;
 import org.sparktrain.zoo.bert.BertParameters;
 import org.sparktrain.zoo.bert.BertTokenBatch;
@@ -8,7 +10,10 @@ import org.sparktrain.zoo.bert.SameDiffBertEncoder;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The trainable all-MiniLM-L6-v2 sentence encoder ({@code minilm}): the 6-layer BERT of {@link SameDiffBertEncoder}
@@ -31,13 +36,25 @@ import java.util.List;
  * Not thread-safe.
  */
 public final class MiniLmSameDiffEncoder implements TextEncoder {
+    public static final String TYPE = "minilm";
+    static final String TOKENIZER = "tokenizer.json";
+    static final String PARAMS = "params.bin";
+
     private final SameDiffBertEncoder model;
+    private final byte[] tokenizerJson;
     private final WordPieceTokenizer tokenizer;
     private final int maxLength;
 
-    private MiniLmSameDiffEncoder(SameDiffBertEncoder model, WordPieceTokenizer tokenizer, int maxLength) {
+    private MiniLmSameDiffEncoder(SameDiffBertEncoder model, byte[] tokenizerJson, int maxLength) throws IOException {
+        BertConfig config = model.config();
+        if (maxLength < 2 || maxLength > config.maxPositions()) {
+            throw new IllegalArgumentException("maxLength must be in 2.." + config.maxPositions()
+                    + " (MiniLM has " + config.maxPositions() + " positions), got " + maxLength);
+        }
         this.model = model;
-        this.tokenizer = tokenizer;
+        this.tokenizerJson = tokenizerJson.clone();
+        this.tokenizer = WordPieceTokenizer.fromTokenizerJson(new java.io.ByteArrayInputStream(tokenizerJson),
+                TOKENIZER);
         this.maxLength = maxLength;
     }
 
@@ -47,16 +64,60 @@ public final class MiniLmSameDiffEncoder implements TextEncoder {
      * @param maxLength longest token sequence, [CLS] and [SEP] included (2..512; sentence-transformers uses 256)
      */
     public static MiniLmSameDiffEncoder load(int maxLength) throws IOException {
-        BertConfig config = BertConfig.allMiniLmL6V2();
-        if (maxLength < 2 || maxLength > config.maxPositions()) {
-            throw new IllegalArgumentException("maxLength must be in 2.." + config.maxPositions()
-                    + " (MiniLM has " + config.maxPositions() + " positions), got " + maxLength);
-        }
         BertParameters weights;
         try (InputStream in = MiniLmFiles.open(MiniLmFiles.ONNX)) {
-            weights = OnnxBertWeights.read(in, MiniLmFiles.ONNX, config);
+            weights = OnnxBertWeights.read(in, MiniLmFiles.ONNX, BertConfig.allMiniLmL6V2());
         }
-        return new MiniLmSameDiffEncoder(new SameDiffBertEncoder(weights), MiniLmFiles.tokenizer(), maxLength);
+        byte[] tokenizerJson;
+        try (InputStream in = MiniLmFiles.open(MiniLmFiles.TOKENIZER)) {
+            tokenizerJson = in.readAllBytes();
+        }
+        return new MiniLmSameDiffEncoder(new SameDiffBertEncoder(weights), tokenizerJson, maxLength);
+    }
+
+    /**
+     * The encoder with the given flat parameters (laid out like {@link #params()}, e.g. a fine-tuned point of the
+     * training engine) and tokenizer; needs no model artifact.
+     */
+    public static MiniLmSameDiffEncoder fromParams(float[] params, byte[] tokenizerJson, int maxLength)
+            throws IOException {
+        BertParameters weights = BertParameters.zeros(BertConfig.allMiniLmL6V2(), DataType.FLOAT);
+        if (params.length != weights.numParams()) {
+            throw new IllegalArgumentException("all-MiniLM-L6-v2 has " + weights.numParams() + " parameters, got "
+                    + params.length);
+        }
+        weights.flat().assign(Nd4j.createFromArray(params).reshape(weights.flat().shape()));
+        return new MiniLmSameDiffEncoder(new SameDiffBertEncoder(weights), tokenizerJson, maxLength);
+    }
+
+    /**
+     * Saves the model as a directory ({@link ModelDirectory}, atomically): {@code encoder.properties} (type
+     * {@value #TYPE}, maxLength, numParams), {@code tokenizer.json} and {@code params.bin} ({@link ParamsFile}, the
+     * 22,565,376 fp32 parameters, about 90 MB). {@link #load(Path)} or {@link SavedEncoder#load} read it back.
+     */
+    public void save(Path dir) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("type", TYPE);
+        p.setProperty("maxLength", Integer.toString(maxLength));
+        p.setProperty("numParams", Long.toString(model.params().length()));
+        float[] params = model.params().toFloatVector();
+        ModelDirectory.write(dir, p, "sparktrain minilm encoder (org.sparktrain.retrieval.encoder.MiniLmSameDiffEncoder)",
+                tmp -> {
+                    Files.write(tmp.resolve(TOKENIZER), tokenizerJson);
+                    ParamsFile.write(params, tmp.resolve(PARAMS));
+                });
+    }
+
+    /** Loads a directory written by {@link #save}; errors name the file. */
+    public static MiniLmSameDiffEncoder load(Path dir) throws IOException {
+        Properties p = ModelDirectory.read(dir, TYPE);
+        int maxLength = ModelDirectory.intProperty(p, "maxLength", dir);
+        float[] params = ParamsFile.read(dir.resolve(PARAMS));
+        if (params.length != ModelDirectory.intProperty(p, "numParams", dir)) {
+            throw new IOException(dir.resolve(PARAMS) + " holds " + params.length + " parameters, "
+                    + dir.resolve(ModelDirectory.PROPERTIES) + " says " + p.getProperty("numParams"));
+        }
+        return fromParams(params, ModelDirectory.file(dir, TOKENIZER), maxLength);
     }
 
     /** A serialisable factory that loads the encoder where it runs (e.g. on a Spark executor). */

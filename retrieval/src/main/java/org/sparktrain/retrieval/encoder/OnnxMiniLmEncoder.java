@@ -49,13 +49,22 @@ public final class OnnxMiniLmEncoder implements TextEncoder {
      * @param intraOpThreads ONNX Runtime threads per operator (the machine's cores to use)
      */
     public static OnnxMiniLmEncoder load(int maxLength, int intraOpThreads) throws IOException {
-        if (maxLength < 2 || maxLength > 512) {
-            throw new IllegalArgumentException("maxLength must be in 2..512 (MiniLM has 512 positions), got "
-                    + maxLength);
-        }
         byte[] model;
         try (InputStream in = MiniLmFiles.open(MiniLmFiles.ONNX)) {
             model = in.readAllBytes();
+        }
+        return load(model, MiniLmFiles.tokenizer(), maxLength, intraOpThreads);
+    }
+
+    /**
+     * Loads an ONNX graph of the all-MiniLM-L6-v2 architecture from its bytes (e.g. the copy inside a saved
+     * {@code minilm-head} model) with the given tokenizer.
+     */
+    public static OnnxMiniLmEncoder load(byte[] model, WordPieceTokenizer tokenizer, int maxLength, int intraOpThreads)
+            throws IOException {
+        if (maxLength < 2 || maxLength > 512) {
+            throw new IllegalArgumentException("maxLength must be in 2..512 (MiniLM has 512 positions), got "
+                    + maxLength);
         }
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -63,7 +72,7 @@ public final class OnnxMiniLmEncoder implements TextEncoder {
             opts.setIntraOpNumThreads(intraOpThreads);
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new OnnxMiniLmEncoder(env, env.createSession(model, opts), MiniLmFiles.tokenizer(), maxLength);
+            return new OnnxMiniLmEncoder(env, env.createSession(model, opts), tokenizer, maxLength);
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime could not load " + MiniLmFiles.ONNX + ": " + e.getMessage(), e);
         }

@@ -1,16 +1,12 @@
 package org.sparktrain.retrieval.encoder;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -22,15 +18,15 @@ import java.util.Properties;
  *   token-embeddings.bin    the frozen table ({@link TokenEmbeddingTable#write})
  *   params.bin              magic, count, the flat parameters as floats (big-endian)
  * </pre>
- * {@link #save} writes into a sibling temporary directory and renames it into place, so a reader never sees a
- * half-written model.
+ * {@link #save} writes into a sibling temporary directory and renames it into place ({@link ModelDirectory}), so a
+ * reader never sees a half-written model. {@link SavedEncoder#load} loads this and the other saved encoder types.
  */
 public final class PooledTextEncoder implements TextEncoder {
-    public static final String PROPERTIES = "encoder.properties";
+    public static final String TYPE = "pooled";
+    public static final String PROPERTIES = ModelDirectory.PROPERTIES;
     public static final String TOKENIZER = "tokenizer.json";
     public static final String TABLE = "token-embeddings.bin";
     public static final String PARAMS = "params.bin";
-    private static final int PARAMS_MAGIC = 0x50454E43; // "PENC"
 
     private final PooledEncoder encoder;
     private final WordPieceTokenizer tokenizer;
@@ -75,103 +71,38 @@ public final class PooledTextEncoder implements TextEncoder {
         return encoder.encode(params, tokenizer.encodeAll(texts, maxLength));
     }
 
-    /** Writes the model directory atomically (temporary sibling, then rename); replaces an existing one. */
+    /** Writes the model directory atomically ({@link ModelDirectory}); replaces an existing one. */
     public void save(Path dir) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
         Properties p = new Properties();
-        p.setProperty("type", "pooled");
+        p.setProperty("type", TYPE);
         p.setProperty("vocabSize", Integer.toString(encoder.vocabSize()));
         p.setProperty("dim", Integer.toString(encoder.dim()));
         p.setProperty("maxLength", Integer.toString(maxLength));
-        try (OutputStream out = Files.newOutputStream(tmp.resolve(PROPERTIES))) {
-            p.store(out, "sparktrain pooled encoder (org.sparktrain.retrieval.encoder.PooledTextEncoder)");
-        }
-        Files.write(tmp.resolve(TOKENIZER), tokenizerJson);
-        try (OutputStream out = Files.newOutputStream(tmp.resolve(TABLE))) {
-            encoder.table().write(out);
-        }
-        try (OutputStream out = Files.newOutputStream(tmp.resolve(PARAMS))) {
-            writeParams(toFloats(params), out);
-        }
-        if (Files.exists(dir)) {
-            Path old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old-");
-            Files.delete(old);
-            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
-        } else {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        }
+        ModelDirectory.write(dir, p, "sparktrain pooled encoder (org.sparktrain.retrieval.encoder.PooledTextEncoder)",
+                tmp -> {
+                    Files.write(tmp.resolve(TOKENIZER), tokenizerJson);
+                    try (OutputStream out = Files.newOutputStream(tmp.resolve(TABLE))) {
+                        encoder.table().write(out);
+                    }
+                    ParamsFile.write(toFloats(params), tmp.resolve(PARAMS));
+                });
     }
 
     /** Loads a directory written by {@link #save}; errors name the file. */
     public static PooledTextEncoder load(Path dir) throws IOException {
-        Properties p = new Properties();
-        Path props = dir.resolve(PROPERTIES);
-        if (!Files.exists(props)) {
-            throw new IOException(props + " is missing: " + dir + " is not a saved pooled encoder");
-        }
-        try (InputStream in = Files.newInputStream(props)) {
-            p.load(in);
-        }
-        if (!"pooled".equals(p.getProperty("type"))) {
-            throw new IOException(props + ": type is '" + p.getProperty("type") + "', expected 'pooled'");
-        }
-        int maxLength = intProperty(p, "maxLength", props);
+        Properties p = ModelDirectory.read(dir, TYPE);
+        int maxLength = ModelDirectory.intProperty(p, "maxLength", dir);
         TokenEmbeddingTable table;
-        try (InputStream in = Files.newInputStream(dir.resolve(TABLE))) {
+        try (InputStream in = new ByteArrayInputStream(ModelDirectory.file(dir, TABLE))) {
             table = TokenEmbeddingTable.read(in, dir.resolve(TABLE).toString());
         }
-        if (table.vocabSize() != intProperty(p, "vocabSize", props) || table.dim() != intProperty(p, "dim", props)) {
+        if (table.vocabSize() != ModelDirectory.intProperty(p, "vocabSize", dir)
+                || table.dim() != ModelDirectory.intProperty(p, "dim", dir)) {
             throw new IOException(dir.resolve(TABLE) + ": shape " + table.vocabSize() + " x " + table.dim()
-                    + " differs from " + props);
+                    + " differs from " + dir.resolve(PROPERTIES));
         }
-        float[] params;
-        try (InputStream in = Files.newInputStream(dir.resolve(PARAMS))) {
-            params = readParams(in, dir.resolve(PARAMS).toString());
-        }
-        return new PooledTextEncoder(new PooledEncoder(table), Files.readAllBytes(dir.resolve(TOKENIZER)), params,
-                maxLength);
-    }
-
-    /** Flat parameters as magic, count, floats (big-endian). */
-    public static void writeParams(float[] params, OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
-        data.writeInt(PARAMS_MAGIC);
-        data.writeInt(params.length);
-        for (float x : params) {
-            data.writeFloat(x);
-        }
-        data.flush();
-    }
-
-    /** Reads what {@link #writeParams} wrote. */
-    public static float[] readParams(InputStream in, String source) throws IOException {
-        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
-        if (data.readInt() != PARAMS_MAGIC) {
-            throw new IOException(source + " is not a parameter file (bad magic number)");
-        }
-        int n = data.readInt();
-        if (n < 0) {
-            throw new IOException(source + ": negative parameter count " + n);
-        }
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = data.readFloat();
-        }
-        return out;
-    }
-
-    private static int intProperty(Properties p, String key, Path file) throws IOException {
-        String v = p.getProperty(key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IOException(String.format(Locale.ROOT, "%s: property %s is '%s', expected an integer", file, key,
-                    v));
-        }
+        return new PooledTextEncoder(new PooledEncoder(table), ModelDirectory.file(dir, TOKENIZER),
+                ParamsFile.read(dir.resolve(PARAMS)), maxLength);
     }
 
     private static float[] toFloats(double[] x) {
@@ -180,14 +111,6 @@ public final class PooledTextEncoder implements TextEncoder {
             out[i] = (float) x[i];
         }
         return out;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path q : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 
     @Override
