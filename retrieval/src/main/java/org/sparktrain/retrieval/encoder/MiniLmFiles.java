@@ -19,6 +19,8 @@ public final class MiniLmFiles {
     public static final int DIMENSION = 384;
     /** sentence-transformers' maximum sequence length for this model (its position table has 512 entries). */
     public static final int MAX_SEQ_LENGTH = 256;
+    /** Rows of the model's position table: the longest sequence it accepts. */
+    public static final int MAX_POSITIONS = 512;
 
     private MiniLmFiles() {
     }

@@ -178,8 +178,8 @@ public final class BiencoderTraining {
             TrainingTriple t = order.get(k);
             rows.add(RowFactory.create((long) k,
                     queryIds.computeIfAbsent(t.queryId(), q -> padded(tokenizer, c.queries().get(q), d.maxQueryLength())),
-                    docIds.computeIfAbsent(t.positiveId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength())),
-                    docIds.computeIfAbsent(t.negativeId(), x -> padded(tokenizer, text(c, x), d.maxDocumentLength()))));
+                    docIds.computeIfAbsent(t.positiveId(), x -> padded(tokenizer, documentText(c, x), d.maxDocumentLength())),
+                    docIds.computeIfAbsent(t.negativeId(), x -> padded(tokenizer, documentText(c, x), d.maxDocumentLength()))));
         }
         return spark.createDataFrame(rows, frameSchema());
     }
@@ -242,7 +242,8 @@ public final class BiencoderTraining {
                 DataTypes.createStructField(BiencoderTrainable.NEGATIVE, DataTypes.createArrayType(DataTypes.FloatType), false)});
     }
 
-    private static String text(Collection c, String docId) {
+    /** The text of a document (title + " " + text as prepared); a clear error for an id not in the corpus. */
+    static String documentText(Collection c, String docId) {
         String t = c.documents().get(docId);
         if (t == null) {
             throw new BadInputException("qrels refer to document " + docId + ", which is not in the corpus");
@@ -289,19 +290,34 @@ public final class BiencoderTraining {
         return new RetrievalMetrics(c.qrels().restrictTo(new java.util.HashSet<>(queryIds)), minRelevance).evaluate(run);
     }
 
+    /** The encoder at given flat parameters (of any bi-encoder kind). */
+    @FunctionalInterface
+    public interface EncoderAt {
+        TextEncoder at(float[] params) throws java.io.IOException;
+    }
+
     /**
      * Scores pooled-encoder parameters by nDCG@10 of exact top-100 retrieval for the given queries (model selection,
      * {@link ValidationSelection}).
      */
     public static ValidationSelection.Scorer ndcg10Scorer(PooledEncoder encoder, byte[] tokenizerJson, int maxLength,
                                                           Collection c, List<String> queryIds, int minRelevance) {
+        return ndcg10Scorer(params -> new org.sparktrain.retrieval.encoder.PooledTextEncoder(encoder, tokenizerJson,
+                params, maxLength), c, queryIds, minRelevance);
+    }
+
+    /** Scores parameters by nDCG@10 of exact top-100 retrieval with the encoder {@code model} builds at them. */
+    public static ValidationSelection.Scorer ndcg10Scorer(EncoderAt model, Collection c, List<String> queryIds,
+                                                          int minRelevance) {
         return params -> {
+            TextEncoder encoder;
             try {
-                return evaluate(new org.sparktrain.retrieval.encoder.PooledTextEncoder(encoder, tokenizerJson, params,
-                        maxLength), c, queryIds, minRelevance).ndcg10();
+                encoder = model.at(params);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            // (the bi-encoders built here hold no resource to close: arrays only, freed by the garbage collector)
+            return evaluate(encoder, c, queryIds, minRelevance).ndcg10();
         };
     }
 

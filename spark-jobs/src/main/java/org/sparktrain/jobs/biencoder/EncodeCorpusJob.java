@@ -11,16 +11,14 @@ import org.sparktrain.data.text.RetrievalDataset;
 import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.retrieval.DistributedRetrieval;
-import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TextEncoder;
 import scala.Tuple2;
 
-import java.nio.file.Files;
 import java.util.Locale;
 
 /**
  * {@code sparktrain encode}: encodes the corpus of a prepared dataset (document = title + " " + text, as in
- * training) with a saved pooled encoder on Spark, one encoder per partition built on its executor
+ * training) with a saved bi-encoder of any type ({@link SavedModelPath}) on Spark, one encoder per partition built on its executor
  * ({@link DistributedRetrieval#encode}; only the model path is serialised), and writes the unit embeddings as
  * Parquet ({@link CorpusEmbeddings}) for {@code search}.
  */
@@ -43,23 +41,15 @@ public final class EncodeCorpusJob implements Job<EncodeCorpusConfig> {
     @Override
     public void validate(EncodeCorpusConfig cfg, JobContext ctx) {
         PreparedDataset.readManifest(cfg.dataset(), ctx.hadoopConf());
-        requireModel(cfg.model());
+        SavedModelPath.require(cfg.model());
         AtomicOutput.checkWritable(cfg.out(), ctx.hadoopConf());
-    }
-
-    static void requireModel(String model) {
-        if (!Files.exists(java.nio.file.Path.of(model, PooledTextEncoder.PROPERTIES))) {
-            throw new BadInputException("model: " + model + " is not a saved pooled encoder ("
-                    + PooledTextEncoder.PROPERTIES + " is missing)");
-        }
     }
 
     @Override
     public void run(EncodeCorpusConfig cfg, JobContext ctx) throws Exception {
         SparkSession spark = ctx.spark(cfg.spark());
         validate(cfg, ctx);
-        String modelDir = cfg.model();
-        TextEncoder.Factory factory = () -> PooledTextEncoder.load(java.nio.file.Path.of(modelDir));
+        TextEncoder.Factory factory = SavedModelPath.onExecutors(cfg.model());
         long t0 = System.nanoTime();
         JavaRDD<Tuple2<String, String>> docs = RetrievalDataset.readTable(spark, cfg.dataset(), RetrievalDataset.CORPUS)
                 .select("docId", "title", "text").javaRDD()

@@ -9,19 +9,16 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparktrain.data.AtomicOutput;
-import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.retrieval.DistributedRetrieval;
-import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TextEncoder;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
 import org.sparktrain.retrieval.eval.Run;
 import scala.Tuple2;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,10 +50,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
     @Override
     public void validate(EvaluateRetrievalConfig cfg, JobContext ctx) {
         PreparedDataset.readManifest(cfg.data().dataset(), ctx.hadoopConf());
-        if (!Files.exists(java.nio.file.Path.of(cfg.model(), PooledTextEncoder.PROPERTIES))) {
-            throw new BadInputException("model: " + cfg.model() + " is not a saved pooled encoder ("
-                    + PooledTextEncoder.PROPERTIES + " is missing)");
-        }
+        SavedModelPath.require(cfg.model());
         AtomicOutput.checkWritable(new Path(cfg.out(), cfg.queries() + ".trec").toString(), ctx.hadoopConf());
     }
 
@@ -68,8 +62,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
         BiencoderTraining.Collection c = BiencoderTraining.load(spark, cfg.data().dataset());
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, cfg.data());
         List<String> queryIds = BiencoderTraining.queryIds(c, splits, cfg.queries());
-        String modelDir = cfg.model();
-        TextEncoder.Factory factory = () -> PooledTextEncoder.load(java.nio.file.Path.of(modelDir));
+        TextEncoder.Factory factory = SavedModelPath.onExecutors(cfg.model());
 
         long t0 = System.nanoTime();
         List<Tuple2<String, String>> docs = new ArrayList<>();
@@ -80,7 +73,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(docs, cfg.partitions()), factory, 64)
                 .cache();
         float[][] queries;
-        try (TextEncoder encoder = factory.create()) {
+        try (TextEncoder encoder = SavedModelPath.onDriver(cfg.model())) {
             queries = encoder.encode(queryIds.stream().map(c.queries()::get).toList());
         }
         Run run = DistributedRetrieval.search(corpus, queryIds, queries, cfg.k(), 256);

@@ -9,7 +9,6 @@ import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.retrieval.DistributedRetrieval;
-import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TextEncoder;
 import org.sparktrain.retrieval.eval.Run;
 import scala.Tuple2;
@@ -43,7 +42,7 @@ public final class SearchJob implements Job<SearchConfig> {
     @Override
     public void validate(SearchConfig cfg, JobContext ctx) {
         PreparedDataset.readManifest(cfg.data().dataset(), ctx.hadoopConf());
-        EncodeCorpusJob.requireModel(cfg.model());
+        SavedModelPath.require(cfg.model());
         AtomicOutput.checkWritable(cfg.out(), ctx.hadoopConf());
     }
 
@@ -56,7 +55,7 @@ public final class SearchJob implements Job<SearchConfig> {
         List<String> queryIds = BiencoderTraining.queryIds(c, splits, cfg.queries());
         long t0 = System.nanoTime();
         float[][] queries;
-        try (TextEncoder encoder = PooledTextEncoder.load(java.nio.file.Path.of(cfg.model()))) {
+        try (TextEncoder encoder = SavedModelPath.onDriver(cfg.model())) {
             queries = encoder.encode(queryIds.stream().map(c.queries()::get).toList());
         }
         JavaRDD<Tuple2<String, float[]>> corpus = CorpusEmbeddings.read(spark, cfg.embeddings());

@@ -19,7 +19,8 @@ import org.sparktrain.jobs.ProgressReporter;
 import org.sparktrain.jobs.RunDirectory;
 import org.sparktrain.retrieval.encoder.MiniLmFiles;
 import org.sparktrain.retrieval.encoder.PooledEncoder;
-import org.sparktrain.retrieval.encoder.PooledTextEncoder;
+import org.sparktrain.retrieval.encoder.ParamsFile;
+import org.sparktrain.retrieval.encoder.TextEncoder;
 import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
 import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
 import org.sparktrain.retrieval.eval.RetrievalMetrics;
@@ -36,14 +37,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code sparktrain train-biencoder}: fine-tunes the {@code pooled} bi-encoder (MiniLM's token embeddings, trainable
- * token weights and residual layer; {@link PooledEncoder}) on triples of a prepared text-retrieval dataset (BM25 or
- * model-mined hard negatives, or self-supervised pairs: {@code data.triples}) with the relevance-margin loss (static or self-distilled adaptive margin, Gienapp et al.
- * 2025) or InfoNCE, across Spark workers with cross-worker negatives. Writes {@code model/} (loads in a plain JVM
- * with {@link PooledTextEncoder#load}), {@code eval.json} (nDCG@10, MRR@10, Recall@100, MAP@100 on the validation
- * and test queries) and {@code test.trec} (TREC run of the test queries, top 100). With {@code selection.metric:
- * validation-ndcg10} the saved model is the evaluated point with the best validation nDCG@10
- * ({@link ValidationSelection}), not the last one; eval.json's {@code selection} holds its step and the curve.
+ * {@code sparktrain train-biencoder}: fine-tunes a bi-encoder ({@code encoder}: {@code pooled}, the fast default;
+ * {@code minilm}, the whole all-MiniLM-L6-v2 transformer in SameDiff; {@code minilm-head}, a residual head on frozen
+ * MiniLM; {@link BiencoderModel}) on triples of a prepared text-retrieval dataset (BM25 or model-mined hard negatives,
+ * or self-supervised pairs: {@code data.triples}) with the relevance-margin loss (static or self-distilled adaptive
+ * margin, Gienapp et al. 2025) or InfoNCE, across Spark workers with cross-worker negatives. Writes {@code model/}
+ * (loads in a plain JVM with {@link org.sparktrain.retrieval.encoder.SavedEncoder#load}; {@code encode},
+ * {@code search} and {@code evaluate-retrieval} read it), {@code eval.json} (nDCG@10, MRR@10, Recall@100, MAP@100 on
+ * the validation and test queries) and {@code test.trec} (TREC run of the test queries, top 100). With
+ * {@code selection.metric: validation-ndcg10} the saved model is the evaluated point with the best validation
+ * nDCG@10 ({@link ValidationSelection}), not the last one; eval.json's {@code selection} holds its step and the curve.
  */
 public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     static final int RUN_DEPTH = 100;
@@ -55,7 +58,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
 
     @Override
     public String description() {
-        return "fine-tune the pooled MiniLM bi-encoder (adaptive/static relevance margin or InfoNCE) on BM25 triples";
+        return "fine-tune a bi-encoder (pooled, minilm or minilm-head; adaptive/static relevance margin or InfoNCE) on triples";
     }
 
     @Override
@@ -86,32 +89,25 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         byte[] tokenizerJson = MiniLmArtifact.read(cfg.minilm(), MiniLmFiles.TOKENIZER);
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromTokenizerJson(new ByteArrayInputStream(tokenizerJson),
                 MiniLmFiles.TOKENIZER);
-        TokenEmbeddingTable table = TokenEmbeddingTable.fromOnnx(
-                new ByteArrayInputStream(MiniLmArtifact.read(cfg.minilm(), MiniLmFiles.ONNX)), MiniLmFiles.ONNX);
-        String tablePath = run.file("token-embeddings.bin");
-        BiencoderFactory.writeTable(table, tablePath, conf);
-
         BiencoderTraining.Collection collection = BiencoderTraining.load(spark, cfg.data().dataset());
         BiencoderTraining.Splits splits = BiencoderTraining.split(collection, cfg.data());
-        PooledEncoder encoder = new PooledEncoder(table);
-        float[] initial = BiencoderTraining.initialParams(encoder, collection, tokenizer, cfg.tokenWeights(),
-                cfg.data().maxDocumentLength());
+        BiencoderModel model = model(cfg, spark, run, collection, tokenizer, tokenizerJson);
         String source = cfg.data().triples();
-        BiencoderTraining.TrainingData training = BiencoderTraining.trainingData(collection, splits, cfg.data(),
-                source.equals("title-body") || source.equals("sentence-rest")
-                        ? BiencoderTraining.loadCorpus(spark, cfg.data().dataset()) : Map.of(),
-                new PooledTextEncoder(encoder, tokenizerJson, initial, cfg.data().maxDocumentLength()));
+        BiencoderTraining.TrainingData training;
+        try (var start = source.equals("model") ? model.start() : null) {
+            training = BiencoderTraining.trainingData(collection, splits, cfg.data(),
+                    source.equals("title-body") || source.equals("sentence-rest")
+                            ? BiencoderTraining.loadCorpus(spark, cfg.data().dataset()) : Map.of(), start);
+        }
         List<TrainingTriple> triples = training.triples();
         int batch = cfg.engine().batchSize();
-        var frame = BiencoderTraining.frame(spark, training.collection(), triples, tokenizer, cfg.data(), batch,
-                cfg.data().mineSeed());
+        var frame = model.frame(spark, training.collection(), triples, cfg.data(), batch, cfg.data().mineSeed());
         long used = triples.size() - triples.size() % batch;
-        ctx.console().printf(Locale.ROOT, "[%s] %d train / %d validation / %d test queries; %d %s triples "
-                        + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), splits.train().size(),
-                splits.validation().size(), splits.test().size(), triples.size(), source, used, batch,
-                cfg.loss().describe());
+        ctx.console().printf(Locale.ROOT, "[%s] encoder %s; %d train / %d validation / %d test queries; %d %s triples "
+                        + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), cfg.encoder(),
+                splits.train().size(), splits.validation().size(), splits.test().size(), triples.size(), source, used,
+                batch, cfg.loss().describe());
 
-        BiencoderFactory factory = new BiencoderFactory(tablePath, cfg.loss(), tokenizer.padId());
         BiencoderSelectionConfig select = cfg.selection();
         TrainingResult result;
         ValidationSelection selection = null;
@@ -119,12 +115,12 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
             TrainingListener listener = progress;
             if (select.selects()) {
-                selection = selection(cfg, ctx, run, metrics, encoder, tokenizerJson, collection, splits);
+                selection = selection(cfg, ctx, run, metrics, model, collection, splits);
                 listener = TrainingListener.all(progress, selection);
             }
             TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), frame, cfg.data().dataset() + " (triples)",
-                    BiencoderTraining.columns(cfg.data()), factory, null, ctx.resume(),
-                    listener, initial);
+                    model.columns(cfg.data()), model.factory(cfg.loss()), null, ctx.resume(), listener,
+                    model.initialParams());
             result = new TrainingEngine(spark, select.engineFor(cfg.engine()), cfg.optimizer()).train(spec);
             ObjectNode summary = MetricsLog.record("summary");
             summary.put("step", result.state().globalStep());
@@ -137,10 +133,11 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         }
 
         float[] chosen = selection == null ? result.evalParams() : selection.bestParams();
-        PooledTextEncoder model = new PooledTextEncoder(encoder, tokenizerJson, chosen, cfg.data().maxDocumentLength());
-        saveModel(model, run, conf);
+        saveModel(model, chosen, run, conf);
+        TextEncoder trained = model.encoder(chosen);
 
         ObjectNode eval = new ObjectMapper().createObjectNode();
+        eval.put("encoder", cfg.encoder());
         eval.put("loss", cfg.loss().describe());
         eval.put("trainSeconds", result.trainSeconds());
         eval.put("steps", result.state().globalStep());
@@ -149,11 +146,11 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
             eval.set("selection", selectionJson(select, selection));
         }
         if (!splits.validation().isEmpty()) {
-            put(eval.putObject("validation"), BiencoderTraining.evaluate(model, collection, splits.validation(),
+            put(eval.putObject("validation"), BiencoderTraining.evaluate(trained, collection, splits.validation(),
                     cfg.data().minRelevance()));
         }
         if (!splits.test().isEmpty()) {
-            Run test = BiencoderTraining.retrieve(model, collection, splits.test(), RUN_DEPTH);
+            Run test = BiencoderTraining.retrieve(trained, collection, splits.test(), RUN_DEPTH);
             RetrievalMetrics.Summary s = new RetrievalMetrics(collection.qrels().restrictTo(new HashSet<>(splits.test())),
                     cfg.data().minRelevance()).evaluate(test);
             put(eval.putObject("test"), s);
@@ -173,12 +170,12 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
      * (curve and best parameters) in the run directory, from which a resumed run continues.
      */
     private static ValidationSelection selection(TrainBiencoderConfig cfg, JobContext ctx, RunDirectory run,
-                                                 MetricsLog metrics, PooledEncoder encoder, byte[] tokenizerJson,
+                                                 MetricsLog metrics, BiencoderModel model,
                                                  BiencoderTraining.Collection collection,
                                                  BiencoderTraining.Splits splits) throws IOException {
         Configuration conf = run.conf();
-        ValidationSelection selection = new ValidationSelection(BiencoderTraining.ndcg10Scorer(encoder, tokenizerJson,
-                cfg.data().maxDocumentLength(), collection, splits.validation(), cfg.data().minRelevance()),
+        ValidationSelection selection = new ValidationSelection(BiencoderTraining.ndcg10Scorer(model::encoder,
+                collection, splits.validation(), cfg.data().minRelevance()),
                 (point, best, sel) -> {
             ctx.console().printf(Locale.ROOT, "[%s] step %d: validation nDCG@10 %.4f%s%n", cfg.runId(), point.step(),
                     point.score(), best ? " (best so far)" : " (best: step " + sel.bestStep() + ")");
@@ -203,7 +200,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                 curve.add(new ValidationSelection.Point(p.get("step").asLong(), p.get("ndcg10").asDouble()));
             }
             try (var in = new Path(run.file(SELECTION_PARAMS)).getFileSystem(conf).open(new Path(run.file(SELECTION_PARAMS)))) {
-                selection.restore(curve, PooledTextEncoder.readParams(in, run.file(SELECTION_PARAMS)));
+                selection.restore(curve, ParamsFile.read(in, run.file(SELECTION_PARAMS)));
             }
         }
         return selection;
@@ -228,7 +225,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     private static void writeParams(float[] params, String file, Configuration conf) throws IOException {
         try (AtomicOutput out = AtomicOutput.begin(file, conf)) {
             try (var os = out.fileSystem().create(out.tempPath(), true)) {
-                PooledTextEncoder.writeParams(params, os);
+                ParamsFile.write(params, os);
             }
             out.commit();
         }
@@ -242,11 +239,37 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         node.put("map100", s.map100());
     }
 
+    /**
+     * The bi-encoder of {@code cfg.encoder}; {@code pooled} writes MiniLM's token table into the run directory
+     * (read by every replica), {@code minilm-head} encodes the collection with the frozen base on Spark.
+     */
+    static BiencoderModel model(TrainBiencoderConfig cfg, SparkSession spark, RunDirectory run,
+                                BiencoderTraining.Collection collection, WordPieceTokenizer tokenizer,
+                                byte[] tokenizerJson) throws IOException {
+        int maxLength = cfg.data().maxDocumentLength();
+        return switch (cfg.encoder()) {
+            case BiencoderModel.POOLED -> {
+                TokenEmbeddingTable table = TokenEmbeddingTable.fromOnnx(
+                        new ByteArrayInputStream(MiniLmArtifact.read(cfg.minilm(), MiniLmFiles.ONNX)), MiniLmFiles.ONNX);
+                String tablePath = run.file("token-embeddings.bin");
+                BiencoderFactory.writeTable(table, tablePath, run.conf());
+                float[] initial = BiencoderTraining.initialParams(new PooledEncoder(table), collection, tokenizer,
+                        cfg.tokenWeights(), maxLength);
+                yield new PooledBiencoderModel(table, tablePath, tokenizer, tokenizerJson, initial, maxLength);
+            }
+            case BiencoderModel.MINILM -> new MiniLmBiencoderModel(cfg.minilm(), tokenizer, tokenizerJson, maxLength);
+            case BiencoderModel.MINILM_HEAD -> new HeadBiencoderModel(spark, cfg.minilm(), tokenizerJson, maxLength,
+                    cfg.engine().workers(), collection);
+            default -> throw new IllegalArgumentException("unknown encoder " + cfg.encoder());
+        };
+    }
+
     /** Saves the model locally, then moves it into the run directory atomically (any Hadoop path). */
-    static void saveModel(PooledTextEncoder model, RunDirectory run, Configuration conf) throws IOException {
-        java.nio.file.Path local = Files.createTempDirectory("sparktrain-pooled-");
+    static void saveModel(BiencoderModel model, float[] params, RunDirectory run, Configuration conf)
+            throws IOException {
+        java.nio.file.Path local = Files.createTempDirectory("sparktrain-biencoder-");
         try {
-            model.save(local.resolve("model"));
+            model.save(params, local.resolve("model"));
             try (AtomicOutput out = AtomicOutput.begin(run.modelDir(), conf)) {
                 out.fileSystem().copyFromLocalFile(false, true, new Path(local.resolve("model").toUri()),
                         out.tempPath());

@@ -37,6 +37,31 @@ class TrainBiencoderConfigTest {
     }
 
     @Test
+    void encoderDefaultsToPooledAndIsChecked() {
+        ObjectNode plain = ConfigLoader.parse("data: {dataset: /x}\n", "t.yaml");
+        assertEquals("pooled", ConfigLoader.bind(plain, TrainBiencoderConfig.class, "t.yaml").encoder());
+        for (String kind : new String[]{"minilm", "minilm-head"}) {
+            ObjectNode t = ConfigLoader.parse("encoder: " + kind + "\ndata: {dataset: /x, maxDocumentLength: 64}\n",
+                    "t.yaml");
+            assertEquals(kind, ConfigLoader.bind(t, TrainBiencoderConfig.class, "t.yaml").encoder());
+        }
+        ObjectNode unknown = ConfigLoader.parse("encoder: bert-large\ndata: {dataset: /x}\n", "t.yaml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(unknown, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e.getMessage().contains("encoder") && e.getMessage().contains("minilm-head"), e.getMessage());
+        // MiniLM has 512 positions; the pooled encoder has none and accepts longer documents
+        ObjectNode tooLong = ConfigLoader.parse("encoder: minilm\ndata: {dataset: /x, maxDocumentLength: 600}\n",
+                "t.yaml");
+        ConfigException e2 = assertThrows(ConfigException.class,
+                () -> ConfigLoader.bind(tooLong, TrainBiencoderConfig.class, "t.yaml"));
+        assertTrue(e2.getMessage().contains("data.maxDocumentLength") && e2.getMessage().contains("512"),
+                e2.getMessage());
+        ObjectNode pooledLong = ConfigLoader.parse("data: {dataset: /x, maxDocumentLength: 600}\n", "t.yaml");
+        assertEquals(600, ConfigLoader.bind(pooledLong, TrainBiencoderConfig.class, "t.yaml").data()
+                .maxDocumentLength());
+    }
+
+    @Test
     void selectionDefaultsBindsAndNeedsValidationQueries() {
         ObjectNode plain = ConfigLoader.parse("data: {dataset: /x}\n", "t.yaml");
         TrainBiencoderConfig d = ConfigLoader.bind(plain, TrainBiencoderConfig.class, "t.yaml");

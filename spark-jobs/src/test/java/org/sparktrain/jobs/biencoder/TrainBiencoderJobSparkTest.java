@@ -28,19 +28,36 @@ import static org.sparktrain.testing.CliRun.cli;
  */
 @ExtendWith(SharedSpark.class)
 class TrainBiencoderJobSparkTest {
+    /** The prepared Cranfield collection, shared by the tests of this class (prepared once). */
+    @TempDir
+    static Path shared;
+    private static Path prepared;
+
+    private static synchronized Path prepared() throws java.io.IOException {
+        if (prepared == null) {
+            prepared = CranfieldFixture.prepare(shared);
+        }
+        return prepared;
+    }
+
+    /** The shipped config on the prepared collection, shrunk (batch 64, one triple per positive, 64 tokens). */
+    private static List<String> train(Path dir, String runId, String... more) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("train-biencoder", "--config",
+                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
+                "--set", "data.dataset=" + prepared(), "--set", "output=" + dir.resolve("runs"), "--set", "runId=" + runId,
+                "--set", "engine.batchSize=64", "--set", "data.negativesPerPositive=1",
+                "--set", "data.maxDocumentLength=64"));
+        for (String m : more) {
+            args.add("--set");
+            args.add(m);
+        }
+        return args;
+    }
     @Test
     void trainsOnCranfieldAndTheSavedModelServesInAPlainJvm(SparkSession spark, @TempDir Path dir) throws Exception {
-        Path cranfield = Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield");
         StringBuilder log = new StringBuilder();
-        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: cranfield\ndir: " + cranfield.toAbsolutePath()
-                + "\nname: cranfield\noutput: " + dir.resolve("prepared") + "\n");
-        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
-        assertEquals(0, cli(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "data.dataset=" + dir.resolve("prepared"), "--set", "output=" + dir.resolve("runs"),
-                "--set", "runId=tiny", "--set", "engine.epochs=1", "--set", "engine.batchSize=64",
-                "--set", "data.negativesPerPositive=1", "--set", "data.maxDocumentLength=64",
-                "--set", "engine.logEvery=10"), log), log.toString());
+        Path prepared = prepared();
+        assertEquals(0, cli(train(dir, "tiny", "engine.epochs=1", "engine.logEvery=10"), log), log.toString());
 
         Path run = dir.resolve("runs").resolve("tiny");
         JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
@@ -50,7 +67,7 @@ class TrainBiencoderJobSparkTest {
         assertTrue(eval.get("triples").asLong() % 64 == 0);
 
         PooledTextEncoder model = PooledTextEncoder.load(run.resolve("model"));
-        BiencoderTraining.Collection c = BiencoderTraining.load(spark, dir.resolve("prepared").toString());
+        BiencoderTraining.Collection c = BiencoderTraining.load(spark, prepared.toString());
         BiencoderDataConfig d = BiencoderDataConfig.of("x").withValidationQueries(30);
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, d);
         RetrievalMetrics.Summary s = BiencoderTraining.evaluate(model, c, splits.test(), 1);
@@ -64,7 +81,7 @@ class TrainBiencoderJobSparkTest {
 
         // evaluate-retrieval: the same model, corpus encoded on Spark partitions, distributed exact search
         assertEquals(0, cli(List.of("evaluate-retrieval", "--config", Files.writeString(dir.resolve("eval.yaml"),
-                "model: " + run.resolve("model") + "\ndata:\n  dataset: " + dir.resolve("prepared")
+                "model: " + run.resolve("model") + "\ndata:\n  dataset: " + prepared
                         + "\n  validationQueries: 30\nqueries: test\nout: " + dir.resolve("eval") + "\n").toString()), log),
                 log.toString());
         JsonNode distributed = new ObjectMapper().readTree(dir.resolve("eval").resolve("test-eval.json").toFile());
@@ -75,12 +92,12 @@ class TrainBiencoderJobSparkTest {
 
         // encode (Parquet embeddings on Spark partitions) then search: the same run as evaluate-retrieval
         assertEquals(0, cli(List.of("encode", "--config", Files.writeString(dir.resolve("encode.yaml"),
-                "model: " + run.resolve("model") + "\ndataset: " + dir.resolve("prepared") + "\npartitions: 3\nout: "
+                "model: " + run.resolve("model") + "\ndataset: " + prepared + "\npartitions: 3\nout: "
                         + dir.resolve("embeddings") + "\n").toString()), log), log.toString());
         assertEquals(1400, spark.read().parquet(dir.resolve("embeddings").toString()).count());
         assertEquals(0, cli(List.of("search", "--config", Files.writeString(dir.resolve("search.yaml"),
                 "model: " + run.resolve("model") + "\nembeddings: " + dir.resolve("embeddings") + "\ndata:\n  dataset: "
-                        + dir.resolve("prepared") + "\n  validationQueries: 30\nqueries: test\nk: 100\nout: "
+                        + prepared + "\n  validationQueries: 30\nqueries: test\nk: 100\nout: "
                         + dir.resolve("search.trec") + "\n").toString()), log), log.toString());
         Run searched = TrecRunFile.read(dir.resolve("search.trec"));
         Run evaluated = TrecRunFile.read(dir.resolve("eval").resolve("test.trec"));
@@ -114,18 +131,11 @@ class TrainBiencoderJobSparkTest {
      */
     @Test
     void selectionSavesTheModelOfTheBestValidationStep(SparkSession spark, @TempDir Path dir) throws Exception {
-        Path cranfield = Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield");
         StringBuilder log = new StringBuilder();
-        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: cranfield\ndir: " + cranfield.toAbsolutePath()
-                + "\nname: cranfield\noutput: " + dir.resolve("prepared") + "\n");
-        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
-        assertEquals(0, cli(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "data.dataset=" + dir.resolve("prepared"), "--set", "output=" + dir.resolve("runs"),
-                "--set", "runId=selected", "--set", "engine.epochs=2", "--set", "engine.batchSize=64",
-                "--set", "data.negativesPerPositive=1", "--set", "data.maxDocumentLength=64",
-                "--set", "optimizer.type=adam", "--set", "optimizer.learningRate=0.01",
-                "--set", "selection.metric=validation-ndcg10", "--set", "selection.everySteps=5"), log), log.toString());
+        Path prepared = prepared();
+        assertEquals(0, cli(train(dir, "selected", "engine.epochs=2", "optimizer.type=adam",
+                "optimizer.learningRate=0.01", "selection.metric=validation-ndcg10", "selection.everySteps=5"), log),
+                log.toString());
 
         Path run = dir.resolve("runs").resolve("selected");
         JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
@@ -152,7 +162,7 @@ class TrainBiencoderJobSparkTest {
         assertEquals(best, eval.get("validation").get("ndcg10").asDouble(), 1e-12);
 
         PooledTextEncoder model = PooledTextEncoder.load(run.resolve("model"));
-        BiencoderTraining.Collection c = BiencoderTraining.load(spark, dir.resolve("prepared").toString());
+        BiencoderTraining.Collection c = BiencoderTraining.load(spark, prepared.toString());
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, BiencoderDataConfig.of("x").withValidationQueries(30));
         assertEquals(best, BiencoderTraining.evaluate(model, c, splits.validation(), 1).ndcg10(), 1e-12);
         assertEquals(eval.get("test").get("ndcg10").asDouble(),
