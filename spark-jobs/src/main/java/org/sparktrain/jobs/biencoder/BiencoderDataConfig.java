@@ -47,6 +47,18 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
         triples = Check.oneOf("triples", triples, "bm25", TRIPLE_SOURCES);
     }
 
+    /** The query sets that {@code search} and {@code evaluate-retrieval} can run ({@link BiencoderTraining#queryIds}). */
+    public static final java.util.List<String> QUERY_SETS = java.util.List.of("test", "validation", "train", "all");
+
+    /** {@code data} itself; an error naming {@code data:} when a job's config has none. */
+    static BiencoderDataConfig require(BiencoderDataConfig data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared text-retrieval "
+                    + "dataset)");
+        }
+        return data;
+    }
+
     public static BiencoderDataConfig of(String dataset) {
         return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null);
     }

@@ -6,7 +6,7 @@ import org.sparktrain.jobs.SparkConfig;
 /**
  * Config of {@code sparktrain encode}.
  *
- * @param model      directory of a saved pooled encoder ({@code <run>/model} of {@code train-biencoder}); read by the
+ * @param model      directory of a saved encoder of any type (pooled, minilm, minilm-head) ({@code <run>/model} of {@code train-biencoder}); read by the
  *                   executors, so on a cluster it must be on a file system they all see
  * @param dataset    a prepared text-retrieval (or text-corpus) dataset; its {@code corpus} table is encoded
  * @param partitions partitions encoded in parallel; default 2

@@ -3,12 +3,11 @@ package org.sparktrain.jobs.biencoder;
 import org.sparktrain.config.Check;
 import org.sparktrain.jobs.SparkConfig;
 
-import java.util.List;
 
 /**
  * Config of {@code sparktrain evaluate-retrieval}.
  *
- * @param model      directory of a saved pooled encoder ({@code <run>/model} of {@code train-biencoder}); it is read
+ * @param model      directory of a saved encoder of any type (pooled, minilm, minilm-head) ({@code <run>/model} of {@code train-biencoder}); it is read
  *                   by the executors too, so on a cluster it must be on a file system they all see
  * @param data       the prepared collection and its query split (only {@code dataset}, {@code splitSeed},
  *                   {@code testQueries}, {@code validationQueries}, {@code minRelevance} are used)
@@ -23,11 +22,8 @@ public record EvaluateRetrievalConfig(String model, BiencoderDataConfig data, St
         implements java.io.Serializable {
     public EvaluateRetrievalConfig {
         Check.required("model", model);
-        if (data == null) {
-            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared text-retrieval "
-                    + "dataset)");
-        }
-        queries = Check.oneOf("queries", queries, "test", List.of("test", "validation", "train", "all"));
+        BiencoderDataConfig.require(data);
+        queries = Check.oneOf("queries", queries, "test", BiencoderDataConfig.QUERY_SETS);
         k = Check.atLeast("k", k, 100, 1);
         partitions = Check.atLeast("partitions", partitions, 2, 1);
         Check.required("out", out);

@@ -3,12 +3,11 @@ package org.sparktrain.jobs.biencoder;
 import org.sparktrain.config.Check;
 import org.sparktrain.jobs.SparkConfig;
 
-import java.util.List;
 
 /**
  * Config of {@code sparktrain search}.
  *
- * @param model      the saved pooled encoder that wrote {@code embeddings} (encodes the queries, on the driver)
+ * @param model      the saved encoder (any type) that wrote {@code embeddings} (encodes the queries, on the driver)
  * @param embeddings corpus embeddings written by {@code encode} (required)
  * @param data       the prepared collection and its query split (as for {@code evaluate-retrieval})
  * @param queries    {@code test} (default), {@code validation}, {@code train} or {@code all}
@@ -22,11 +21,8 @@ public record SearchConfig(String model, String embeddings, BiencoderDataConfig 
     public SearchConfig {
         Check.required("model", model);
         Check.required("embeddings", embeddings);
-        if (data == null) {
-            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared text-retrieval "
-                    + "dataset)");
-        }
-        queries = Check.oneOf("queries", queries, "test", List.of("test", "validation", "train", "all"));
+        BiencoderDataConfig.require(data);
+        queries = Check.oneOf("queries", queries, "test", BiencoderDataConfig.QUERY_SETS);
         k = Check.atLeast("k", k, 100, 1);
         blockSize = Check.atLeast("blockSize", blockSize, 256, 1);
         Check.required("out", out);

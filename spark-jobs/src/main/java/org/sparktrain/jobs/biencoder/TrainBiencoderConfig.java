@@ -37,10 +37,7 @@ public record TrainBiencoderConfig(String runId, String output, BiencoderDataCon
     public TrainBiencoderConfig {
         runId = runId == null ? "biencoder" : runId;
         output = output == null ? "runs" : output;
-        if (data == null) {
-            throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared text-retrieval "
-                    + "dataset)");
-        }
+        BiencoderDataConfig.require(data);
         encoder = Check.oneOf("encoder", encoder, BiencoderModel.POOLED, BiencoderModel.KINDS);
         if (!BiencoderModel.POOLED.equals(encoder)
                 && Math.max(data.maxDocumentLength(), data.maxQueryLength()) > MiniLmFiles.MAX_POSITIONS) {
