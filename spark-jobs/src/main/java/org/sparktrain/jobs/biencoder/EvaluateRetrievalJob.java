@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code sparktrain evaluate-retrieval}: encodes the corpus of a prepared collection with a saved pooled encoder on
+ * {@code sparktrain evaluate-retrieval}: encodes the corpus of a prepared collection with a saved encoder (any type) on
  * Spark (one encoder per partition, {@link DistributedRetrieval#encode}), searches the chosen queries exactly
  * ({@link DistributedRetrieval#search}: blocked products per partition, global top k by tree merge), and writes the
  * TREC run and its metrics (nDCG@10 with gain 2^rel − 1, MRR@10, Recall@100, MAP@100).
@@ -82,7 +82,7 @@ public final class EvaluateRetrievalJob implements Job<EvaluateRetrievalConfig> 
 
         RetrievalMetrics.Summary s = new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(queryIds)),
                 cfg.data().minRelevance()).evaluate(run);
-        TrecRunOutput.write(run, "pooled", new Path(cfg.out(), cfg.queries() + ".trec").toString(), conf);
+        TrecRunOutput.write(run, SavedModelPath.require(cfg.model()), new Path(cfg.out(), cfg.queries() + ".trec").toString(), conf);
         ObjectNode eval = new ObjectMapper().createObjectNode();
         eval.put("model", cfg.model());
         eval.put("queries", cfg.queries());
