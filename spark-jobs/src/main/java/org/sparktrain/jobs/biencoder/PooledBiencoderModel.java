@@ -1,53 +1,31 @@
 package org.sparktrain.jobs.biencoder;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.sparktrain.engine.ColumnSpec;
 import org.sparktrain.engine.TrainableFactory;
 import org.sparktrain.retrieval.encoder.PooledEncoder;
 import org.sparktrain.retrieval.encoder.PooledTextEncoder;
 import org.sparktrain.retrieval.encoder.TextEncoder;
 import org.sparktrain.retrieval.encoder.TokenEmbeddingTable;
 import org.sparktrain.retrieval.encoder.WordPieceTokenizer;
-import org.sparktrain.retrieval.train.TrainingTriple;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * {@code encoder: pooled}: the {@link PooledEncoder} over MiniLM's frozen token table (written once to
  * {@code tablePath} in the run directory, read by every replica through Hadoop); WordPiece id columns; starts from
  * {@code initial} (token weights from {@code tokenWeights}, W = 0, c = 0); saved as a {@link PooledTextEncoder}.
  */
-final class PooledBiencoderModel implements BiencoderModel {
+final class PooledBiencoderModel extends TokenIdBiencoderModel {
     private final TokenEmbeddingTable table;
     private final String tablePath;
-    private final WordPieceTokenizer tokenizer;
-    private final byte[] tokenizerJson;
     private final float[] initial;
-    private final int maxLength;
 
     PooledBiencoderModel(TokenEmbeddingTable table, String tablePath, WordPieceTokenizer tokenizer,
                          byte[] tokenizerJson, float[] initial, int maxLength) {
+        super(tokenizer, tokenizerJson, maxLength);
         this.table = table;
         this.tablePath = tablePath;
-        this.tokenizer = tokenizer;
-        this.tokenizerJson = tokenizerJson;
         this.initial = initial;
-        this.maxLength = maxLength;
-    }
-
-    @Override
-    public Dataset<Row> frame(SparkSession spark, BiencoderTraining.Collection c, List<TrainingTriple> triples,
-                              BiencoderDataConfig d, int batchSize, long seed) {
-        return BiencoderTraining.frame(spark, c, triples, tokenizer, d, batchSize, seed);
-    }
-
-    @Override
-    public List<ColumnSpec> columns(BiencoderDataConfig d) {
-        return BiencoderTraining.columns(d);
     }
 
     @Override
