@@ -53,8 +53,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * shuffled list, one pass), {@code bench.lr} (Adam, default 2e-5), {@code bench.measure=true} (only time a 64-document
  * forward and 2 engine steps, to size a run), {@code bench.zeroShot=false} (skip the zero-shot row: the SameDiff forward
  * is deterministic, so a previous run's row at the same maximum length holds), {@code bench.checkpoint=<dir>} (no
- * training: evaluate the parameters of an engine checkpoint directory, e.g. of a run killed during its evaluation). Results: {@code target/cranfield-minilm/results.md} (rewritten after
- * every row) and the TREC run of the trained model on the test queries.
+ * training: evaluate the parameters of an engine checkpoint directory, e.g. of a run killed during its evaluation;
+ * with {@code bench.zeroShotRun=<file>}, the zero-shot TREC run an earlier run wrote at the same maximum length,
+ * {@code minilm-zero-shot.trec}, for the paired comparison without encoding again),
+ * {@code bench.evalEvery=N} (checkpoint every N steps and score the VALIDATION nDCG@10 of each checkpoint's
+ * parameters: a learning curve on the 30 validation queries; the test queries are scored only at the end, so they
+ * drive no choice). Results: {@code target/cranfield-minilm/results.md} (rewritten after every row) and the TREC run
+ * of the trained model on the test queries. With the zero-shot row, the end also prints the paired per-query
+ * difference of test (and validation) nDCG@10, trained minus zero-shot ({@link #paired}).
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -71,6 +77,7 @@ class CranfieldMiniLmBench {
         int workers = Integer.getInteger("bench.workers", 2);
         boolean measure = Boolean.getBoolean("bench.measure");
         boolean zeroShot = !"false".equals(System.getProperty("bench.zeroShot"));
+        int evalEvery = Integer.getInteger("bench.evalEvery", 0);
         Path out = Path.of("target", "cranfield-minilm").toAbsolutePath();
         Files.createDirectories(out);
         Path results = out.resolve(measure ? "measure.md" : "results.md");
@@ -99,9 +106,15 @@ class CranfieldMiniLmBench {
         } else {
             report.append(HEADER);
             report.append("| BM25 (Lucene, from the baselines) | - | 0.3772 | 0.5328 | 0.7649 | - |\n");
+        }
+        // one SameDiff encoder for every evaluation (zero-shot, validation curve, final): its weights are reassigned
+        Evaluator eval = measure ? null : new Evaluator(c, splits, MiniLmSameDiffEncoder.load(maxLength));
+        RetrievalMetrics.Summary[] zeroShotSummaries = null;
+        if (!measure) {
             if (zeroShot) {
-                report.append(new Evaluator(c, splits, MiniLmSameDiffEncoder.load(maxLength))
-                        .row("MiniLM zero-shot, SameDiff, same max length", 0, null));
+                report.append(eval.row("MiniLM zero-shot, SameDiff, same max length", 0,
+                        out.resolve("minilm-zero-shot.trec")));
+                zeroShotSummaries = eval.last;
             }
             Files.writeString(results, report);
             System.out.print(report);
@@ -113,16 +126,23 @@ class CranfieldMiniLmBench {
             byte[] bytes = Files.readAllBytes(Path.of(checkpoint, "params.f32"));
             float[] p = new float[bytes.length / 4];
             java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
-            MiniLmSameDiffEncoder encoder = MiniLmSameDiffEncoder.load(maxLength);
-            encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
-            report.append(new Evaluator(c, splits, encoder).row("**(c) self-distillation adaptive margin, minilm "
+            String zeroShotRun = System.getProperty("bench.zeroShotRun");
+            if (zeroShotSummaries == null && zeroShotRun != null) {
+                zeroShotSummaries = eval.summaries(TrecRunFile.read(Path.of(zeroShotRun)));
+            }
+            eval.encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
+            report.append(eval.row("**(c) self-distillation adaptive margin, minilm "
                     + "fine-tuned** (checkpoint " + Path.of(checkpoint).getFileName() + ")", 0,
                     out.resolve("minilm-adaptive.trec")));
+            if (zeroShotSummaries != null) {
+                report.append(paired("validation", eval.last[0], zeroShotSummaries[0]));
+                report.append(paired("test", eval.last[1], zeroShotSummaries[1]));
+            }
             Files.writeString(results, report);
             System.out.print(report);
             return;
         }
-        EngineConfig engine = new EngineConfig(workers, "allreduce", 1, batch, 1, 42L, 0, 1, 1, 2 / workers,
+        EngineConfig engine = new EngineConfig(workers, "allreduce", 1, batch, 1, 42L, evalEvery, 1, 1, 2 / workers,
                 1800, 120, 0);
         Dataset<Row> frame = BiencoderTraining.frame(spark, c, triples, MiniLmFiles.tokenizer(), data, batch,
                 data.mineSeed()).filter(functions.col("id").lt((long) steps * batch)).cache();
@@ -130,9 +150,33 @@ class CranfieldMiniLmBench {
         MiniLmBiencoderFactory factory = new MiniLmBiencoderFactory(null, BiencoderLossConfig.adaptive(), 0);
         org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(out.resolve("adaptive").toString());
         runDir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(runDir, true);
+        final int totalSteps = steps;
+        StringBuilder curve = new StringBuilder();
         TrainingSpec spec = new TrainingSpec("minilm-adaptive", runDir.toString(), frame, "triples",
                 BiencoderTraining.columns(data), factory, null, false, new TrainingListener() {
             private final long start = System.nanoTime();
+
+            @Override
+            public void onCheckpoint(org.sparktrain.engine.EngineState state, String path) {
+                if (eval == null || evalEvery <= 0 || state.globalStep() >= totalSteps) {
+                    return; // the end is evaluated below, on validation and test
+                }
+                // validation only (driver thread, between rounds: the worker is idle while the encoder runs)
+                float[] p = state.evalParams();
+                eval.encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
+                long t0 = System.nanoTime();
+                double val = eval.validationNdcg10();
+                String line = String.format(Locale.ROOT, "validation curve: step %d val nDCG@10 %.4f (%.1f s, RSS %.0f MB)%n",
+                        state.globalStep(), val, (System.nanoTime() - t0) / 1e9,
+                        org.bytedeco.javacpp.Pointer.physicalBytes() / 1e6);
+                curve.append(line);
+                System.out.print(line);
+                try {
+                    Files.writeString(results, report.toString() + "\n" + curve);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
 
             @Override
             public void onStep(long step, double lossSum, double weight, double[] stats) {
@@ -156,14 +200,49 @@ class CranfieldMiniLmBench {
             return;
         }
         float[] p = result.evalParams();
-        MiniLmSameDiffEncoder encoder = MiniLmSameDiffEncoder.load(maxLength);
-        Evaluator eval = new Evaluator(c, splits, encoder);
-        encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
+        eval.encoder.params().assign(Nd4j.create(p, new long[]{1, p.length}, 'c'));
         report.append(eval.row("**(c) self-distillation adaptive margin, minilm fine-tuned**",
                 result.trainSeconds(), out.resolve("minilm-adaptive.trec")));
-        report.append("\n").append(trained);
+        report.append("\n").append(trained).append(curve);
+        if (zeroShotSummaries != null) {
+            report.append(paired("validation", eval.last[0], zeroShotSummaries[0]));
+            report.append(paired("test", eval.last[1], zeroShotSummaries[1]));
+        }
         Files.writeString(results, report);
         System.out.print(report);
+    }
+
+    /**
+     * Paired per-query comparison of nDCG@10, trained minus zero-shot: with d_q the difference on query q (n queries),
+     * the mean d̄, its standard error s_d / sqrt(n), the wins/ties/losses, and the two-sided p-value of a sign-flip
+     * randomisation test (the share of 100,000 random sign patterns ε_q = ±1 with |mean(ε_q d_q)| ≥ |d̄|, seed 1).
+     */
+    static String paired(String split, RetrievalMetrics.Summary trained, RetrievalMetrics.Summary start) {
+        List<Double> d = new ArrayList<>();
+        for (var e : trained.perQuery().entrySet()) {
+            d.add(e.getValue()[1] - start.perQuery().get(e.getKey())[1]);
+        }
+        int n = d.size();
+        double mean = d.stream().mapToDouble(Double::doubleValue).sum() / n;
+        double ss = d.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+        double se = Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
+        long wins = d.stream().filter(x -> x > 1e-12).count();
+        long losses = d.stream().filter(x -> x < -1e-12).count();
+        java.util.Random random = new java.util.Random(1);
+        int extreme = 0;
+        int draws = 100_000;
+        for (int t = 0; t < draws; t++) {
+            double sum = 0;
+            for (double x : d) {
+                sum += random.nextBoolean() ? x : -x;
+            }
+            if (Math.abs(sum / n) >= Math.abs(mean) - 1e-12) {
+                extreme++;
+            }
+        }
+        return String.format(Locale.ROOT, "paired %s nDCG@10, trained - zero-shot over %d queries: %+.4f +- %.4f "
+                        + "(standard error), %d better / %d equal / %d worse, sign-flip p = %.3f%n", split, n, mean, se,
+                wins, n - wins - losses, losses, (double) extreme / draws);
     }
 
     /** Exact top-100 retrieval with the SameDiff encoder's current weights; documents encoded sorted by length. */
@@ -171,6 +250,8 @@ class CranfieldMiniLmBench {
         private final BiencoderTraining.Collection c;
         private final BiencoderTraining.Splits splits;
         private final MiniLmSameDiffEncoder encoder;
+        /** Validation and test summaries of the last {@link #row} (per-query values for the paired comparison). */
+        private RetrievalMetrics.Summary[] last;
 
         Evaluator(BiencoderTraining.Collection c, BiencoderTraining.Splits splits, MiniLmSameDiffEncoder encoder) {
             this.c = c;
@@ -202,6 +283,24 @@ class CranfieldMiniLmBench {
             return out;
         }
 
+        /** Validation and test metrics of a run. */
+        RetrievalMetrics.Summary[] summaries(Run run) {
+            return new RetrievalMetrics.Summary[]{
+                    new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.validation())), 1).evaluate(run),
+                    new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.test())), 1).evaluate(run)};
+        }
+
+        /** nDCG@10 of the validation queries only (all documents encoded; the test queries are not touched). */
+        double validationNdcg10() {
+            List<String> docIds = new ArrayList<>(c.documents().keySet());
+            float[][] docs = encode(new ArrayList<>(c.documents().values()));
+            List<String> queryIds = new ArrayList<>(splits.validation());
+            float[][] queries = encode(queryIds.stream().map(c.queries()::get).toList());
+            Run run = BiencoderTraining.retrieve(queries, queryIds, docs, docIds, 100);
+            return new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.validation())), 1).evaluate(run)
+                    .ndcg10();
+        }
+
         String row(String name, double trainSeconds, Path trec) throws Exception {
             long t0 = System.nanoTime();
             List<String> docIds = new ArrayList<>(c.documents().keySet());
@@ -211,13 +310,12 @@ class CranfieldMiniLmBench {
             float[][] queries = encode(queryIds.stream().map(c.queries()::get).toList());
             double encodeSeconds = (System.nanoTime() - t0) / 1e9;
             Run run = BiencoderTraining.retrieve(queries, queryIds, docs, docIds, 100);
-            RetrievalMetrics.Summary val = new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.validation())),
-                    1).evaluate(run);
-            RetrievalMetrics.Summary test = new RetrievalMetrics(c.qrels().restrictTo(new HashSet<>(splits.test())), 1)
-                    .evaluate(run);
             if (trec != null) {
-                TrecRunFile.write(run, "minilm-adaptive", trec);
+                TrecRunFile.write(run, trec.getFileName().toString().replace(".trec", ""), trec);
             }
+            last = summaries(run);
+            RetrievalMetrics.Summary val = last[0];
+            RetrievalMetrics.Summary test = last[1];
             return String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %s encode %.1f s |%n", name,
                     val.ndcg10(), test.ndcg10(), test.mrr10(), test.recall100(),
                     trainSeconds > 0 ? String.format(Locale.ROOT, "train %.1f s,", trainSeconds) : "", encodeSeconds);
