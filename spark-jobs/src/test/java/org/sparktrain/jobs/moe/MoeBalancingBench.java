@@ -59,6 +59,8 @@ import java.util.function.Function;
  * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_BLOCK} (name of the language model's block, default {@code moe-lm}),
  * {@code SPARKTRAIN_BENCH_MOE_LM_LR} (the language model's Adam learning rate, default 2e-3 as shipped),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_SCHEDULE} (its schedule: constant as shipped, cosine or linear decay to 0),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_GAP} (1: part lmvariants also runs {@link HeldOutGapCheck} after every run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS} (part {@code lmvariants}: loss-free {@code rule:u} entries run on the
  * language model, default {@code sign:1e-4,sign:1e-2,magnitude:1e-5}) and {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK}
  * (its block, default {@code moe-lm-variants}),
@@ -96,6 +98,10 @@ class MoeBalancingBench {
     static final List<String> LM_VARIANTS = List.of(env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS",
             "sign:1e-4,sign:1e-2,magnitude:1e-5").split(","));
     static final String LM_VARIANTS_BLOCK = env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK", "moe-lm-variants");
+    /** Part lmvariants: also run {@link HeldOutGapCheck} after every run (SPARKTRAIN_BENCH_MOE_LM_GAP=1). */
+    static final boolean LM_GAP = "1".equals(env("SPARKTRAIN_BENCH_MOE_LM_GAP", "0"));
+    /** The {@link HeldOutGapCheck} rows of the runs so far (label, seed, MaxVio on held-out, train and groups). */
+    static final List<String> GAP_ROWS = new ArrayList<>();
     /** The paper's goal for loss-free balancing (Wang et al. 2024, Table 2: 0.04). */
     static final double GOAL = 0.1;
     static final String CRANFIELD = env("SPARKTRAIN_BENCH_CRANFIELD", "../../shared/data/cranfield");
@@ -112,9 +118,16 @@ class MoeBalancingBench {
             "sigmoid", false, null, 0, 32);
     static final TextConfig TEXT = new TextConfig("corpus", 10, 2, 2000);
     static final int LM_BATCH = 32;
-    /** Adam's constant learning rate for the language model (SPARKTRAIN_BENCH_MOE_LM_LR; the shipped config's 2e-3). */
+    /** Adam's learning rate for the language model (SPARKTRAIN_BENCH_MOE_LM_LR; the shipped config's 2e-3). */
     static final String LM_LR = env("SPARKTRAIN_BENCH_MOE_LM_LR", "2e-3");
-    static final OptimizerConfig LM_OPTIMIZER = OptimizerConfig.of("adam", Double.parseDouble(LM_LR));
+    /** The Adam rate's schedule (SPARKTRAIN_BENCH_MOE_LM_SCHEDULE: constant as shipped, cosine or linear to 0). */
+    static final String LM_SCHEDULE = env("SPARKTRAIN_BENCH_MOE_LM_SCHEDULE", "constant");
+    static final OptimizerConfig LM_OPTIMIZER = new OptimizerConfig("adam", Double.parseDouble(LM_LR), null, null,
+            null, null, LM_SCHEDULE, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null);
+    /** "Adam 8e-3", plus the schedule when it is not constant, for the blocks' setup lines. */
+    static final String LM_ADAM = "Adam " + LM_LR + ("constant".equals(LM_SCHEDULE) ? "" : " (" + LM_SCHEDULE
+            + " decay to 0 over the run)");
     static final MoeModelConfig CLS = MoeModelConfig.defaults();
     static final MoeModelConfig CLS_DENSE = new MoeModelConfig(null, 64, 2, 1, 1, 128, 0, null, "sigmoid", false,
             null, 0, null);
@@ -311,8 +324,16 @@ class MoeBalancingBench {
                 optimizer, TrainingListener.all(rec, curve), LM_EVAL_EVERY);
         MoeEvaluation e = MoeLmEvaluator.evaluate(spark, lm.validation(), factory, r.evalParams(),
                 r.state().globalState());
-        return finish(balancing, seed, Math.exp(e.meanLoss()), e, rec, r,
+        Run run = finish(balancing, seed, Math.exp(e.meanLoss()), e, rec, r,
                 curve.with(r.state().globalStep(), e));
+        if (LM_GAP) {
+            HeldOutGapCheck.Result g = HeldOutGapCheck.run(spark, lm, factory, r.evalParams(), r.state().globalState(),
+                    e.maxVioGlobal());
+            String row = g.row(label(run), seed);
+            System.out.print("[moe-bench] gap " + row);
+            GAP_ROWS.add(row);
+        }
+        return run;
     }
 
     @Test
@@ -339,7 +360,7 @@ class MoeBalancingBench {
                             + "MaxVio_global counts their %d routed slots per layer); vocabulary %d. Model as shipped "
                             + "(deploy/configs/train-moe-lm-cranfield.yaml): causal MLP-Mixer, d = 64, 2 blocks, "
                             + "N = 8 routed experts, K = 2, expert width 64, sigmoid scores, paper gates. Global batch "
-                            + "%d windows (%d predicted tokens), %d epoch(s) = %d steps, Adam " + LM_LR
+                            + "%d windows (%d predicted tokens), %d epoch(s) = %d steps, " + LM_ADAM
                             + ", 2 workers "
                             + "(allreduce) on local[2]; loss-free: sign rule, u = 1e-3; aux: α = 1e-3 per window.%n",
                     lm.corpus().trainDocuments(), lm.train().count(), lm.corpus().trainWindows().size(),
@@ -442,10 +463,32 @@ class MoeBalancingBench {
                         + runs.get(0).steps() + " steps)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lmvariants)", load,
                 table(runs, "held-out perplexity", "%.2f", false)
                         + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
-                        + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer (Adam "
-                        + LM_LR + ") "
+                        + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer ("
+                        + LM_ADAM + ") "
                                 + "and %d epoch(s) as the part lm; only the loss-free rule and u differ.%n", LM_BATCH,
-                        LM_EPOCHS));
+                        LM_EPOCHS) + (LM_GAP ? gapTable(lm) : ""));
+    }
+
+    /** The {@link HeldOutGapCheck} of every run, and the independent-token floor at the held-out split's size. */
+    static String gapTable(Lm lm) {
+        int tokens = lm.corpus().validationWindows().size() * LM.contextLength();
+        int groups = Math.round((float) lm.corpus().trainDocuments() / lm.corpus().validationDocuments());
+        double floor = HeldOutGapCheck.independentTokenFloor(tokens, LM.experts(), LM.topK(), LM.layers(), 2000, 1);
+        return String.format(Locale.ROOT, "%nHeld-out gap check (the final parameters and biases of each run, the "
+                + "same evaluation code as MaxVio_global): MaxVio of the whole training split; of %d disjoint groups "
+                + "of training documents (document d in group d mod %d: %d documents each, as many as the held-out "
+                + "split); of %d disjoint groups of training windows (window k in group k mod %d: about as many "
+                + "windows as the held-out split, from all documents); \"≥ held-out\" counts the groups at least as "
+                + "unbalanced as the held-out split.%n%n| balancing | seed | MaxVio_global (held-out) | whole "
+                + "training split | document groups: mean (min–max) | ≥ held-out | window groups: mean (min–max) | "
+                + "≥ held-out |%n|---|---|---|---|---|---|---|---|%n", groups, groups,
+                lm.corpus().trainDocuments() / groups, groups, groups)
+                + String.join("", GAP_ROWS) + String.format(Locale.ROOT, "%nFloor: a perfectly balanced router whose "
+                + "%d held-out tokens each choose K = %d distinct of N = %d experts independently and uniformly shows "
+                + "MaxVio %.4f on average (layer mean, 2000 simulated splits). Unknown-word ids (one shared "
+                + "embedding): %.2f%% of the training stream, %.2f%% of the held-out stream.%n", tokens, LM.topK(),
+                LM.experts(), floor, 100.0 * lm.corpus().trainUnknown() / lm.corpus().trainTokens(),
+                100.0 * lm.corpus().validationUnknown() / lm.corpus().validationTokens());
     }
 
     // ------------------------------------------------------------------------------------------------ classifier
