@@ -100,9 +100,24 @@ public final class MoeClassifier {
      * @param grad   (1, P) double; the gradient of the returned loss sum is ADDED to it
      */
     public Step computeGradient(INDArray x, int[] labels, double[][] bias, AuxBalanceLoss aux, INDArray grad) {
+        return computeGradient(x, labels, null, bias, aux, grad);
+    }
+
+    /**
+     * Loss sum and gradient of one micro-batch with per-example loss factors c_t (a selection's scaled weights):
+     * loss Σ_t c_t·(−log p_{t,y_t}) + T·Σ_l L_Bal,l, so dz_t = c_t·(p_t − onehot(y_t)). The balance loss is not
+     * weighted: it is a property of the routing of the whole micro-batch, not of one example.
+     *
+     * @param factors c_t per row (finite, >= 0), or null for c_t = 1 (exactly the unweighted computation)
+     */
+    public Step computeGradient(INDArray x, int[] labels, double[] factors, double[][] bias, AuxBalanceLoss aux,
+                                INDArray grad) {
         int t = (int) x.rows();
         if (labels.length != t) {
             throw new IllegalArgumentException(labels.length + " labels for " + t + " examples");
+        }
+        if (factors != null && factors.length != t) {
+            throw new IllegalArgumentException(factors.length + " loss factors for " + t + " examples");
         }
         Forward f = forward(x, bias);
         double[][] logits = f.logits.toDoubleMatrix();
@@ -115,10 +130,11 @@ public final class MoeClassifier {
                 throw new IllegalArgumentException("row " + r + ": label " + y + " is not in [0, " + numClasses + ")");
             }
             double[] p = softmax(logits[r]);
-            ceSum -= Math.log(p[y]);
+            double c = factors == null ? 1 : factors[r];
+            ceSum -= factors == null ? Math.log(p[y]) : c * Math.log(p[y]);
             correct += argmax(logits[r]) == y ? 1 : 0;
             for (int k = 0; k < numClasses; k++) {
-                dz[r][k] = p[k] - (k == y ? 1 : 0);
+                dz[r][k] = factors == null ? p[k] - (k == y ? 1 : 0) : c * (p[k] - (k == y ? 1 : 0));
             }
         }
         double auxSum = 0;
@@ -214,7 +230,7 @@ public final class MoeClassifier {
     /**
      * Result of {@link #computeGradient}.
      *
-     * @param ceSum   Σ_t cross-entropy
+     * @param ceSum   Σ_t cross-entropy (Σ_t c_t·cross-entropy with loss factors)
      * @param auxLoss Σ_l L_Bal,l of this micro-batch (0 without aux loss)
      * @param lossSum ceSum + T·auxLoss, the loss whose gradient was added
      * @param correct rows whose argmax equals the label

@@ -17,6 +17,7 @@ import org.sparktrain.engine.TrainingListener;
 import org.sparktrain.engine.TrainingResult;
 import org.sparktrain.engine.TrainingSpec;
 import org.sparktrain.jobs.Job;
+import org.sparktrain.jobs.RecordWeights;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.MetricsLog;
 import org.sparktrain.jobs.ProgressReporter;
@@ -90,7 +91,8 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
         run.createWithConfig(cfg);
         long resumeStep = run.resumeStep(ctx.resume());
         Dataset<Row> train = PreparedDataset.readSplit(spark, cfg.data().trainDataset(), cfg.data().trainSplit());
-        RecordWeights weights = RecordWeights.of(train, manifest, cfg.data());
+        RecordWeights weights = RecordWeights.of(train, manifest, cfg.data().trainDataset(),
+                cfg.data().trainSplit(), cfg.data().weights());
         ClassifierFactory factory = new ClassifierFactory(cfg.model(), shape, numClasses, cfg.engine().seed(),
                 weights.column(), weights.scale());
         if (weights.column() != null) {

@@ -14,7 +14,9 @@ import org.sparktrain.jobs.classifier.DataConfig;
  * @param output    directory of runs on any Hadoop path; default {@code runs}
  * @param data      prepared dataset (required): images/table for the classifier, where the validation split gives
  *                  MaxVio_global and accuracy; a text dataset for {@code model.type: moe-lm} (only
- *                  {@code data.dataset} is used, the held-out documents are chosen by {@code text.validationEvery})
+ *                  {@code data.dataset} is used, the held-out documents are chosen by {@code text.validationEvery}).
+ *                  The classifier also trains on a selection ({@code data.selection}, weighted loss unless
+ *                  {@code data.weights: false}; docs/selection.md)
  * @param model     the MoE classifier or language model; defaults in {@link MoeModelConfig}
  * @param text      {@code moe-lm} only: corpus table, held-out documents, vocabulary; defaults in {@link TextConfig}
  * @param balancing load balancing; default loss-free, sign rule, u = 1e-3
@@ -33,12 +35,13 @@ public record TrainMoeConfig(String runId, String output, DataConfig data, MoeMo
         if (data == null) {
             throw new IllegalArgumentException("data: is required (data.dataset = path of a prepared dataset)");
         }
-        if (data.selection() != null) {
-            // refused rather than silently trained on the whole dataset
-            throw new IllegalArgumentException("data.selection: train-moe does not train on a selection yet (only "
-                    + "train-classifier does); remove the key");
-        }
         model = model == null ? MoeModelConfig.defaults() : model;
+        if (data.selection() != null && model.languageModel()) {
+            // refused rather than silently trained on the whole corpus
+            throw new IllegalArgumentException("data.selection: model.type = " + MoeModelConfig.LANGUAGE_MODEL
+                    + " trains on a text corpus, which a selection of labelled records cannot stand in for; remove "
+                    + "the key (a selection is for the MoE classifier)");
+        }
         if (model.languageModel()) {
             text = text == null ? TextConfig.defaults() : text;
         } else if (text != null) {
