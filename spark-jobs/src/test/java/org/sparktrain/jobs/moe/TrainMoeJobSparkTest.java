@@ -107,4 +107,37 @@ class TrainMoeJobSparkTest {
             assertTrue(Files.exists(run.resolve("report.html")), "report written");
         }
     }
+
+    /**
+     * select (uniform) then train-moe on the selection through the CLI: the run says it weights by R/n and records
+     * it in the model; {@code data.weights=false} trains unweighted on the same records and says so.
+     */
+    @Test
+    void trainsOnASelectionWithWeights(SparkSession spark, @TempDir Path dir) throws IOException {
+        IdxFiles.write(dir.resolve("idx"), 320, 96, 12, 4, 5);
+        StringBuilder log = new StringBuilder();
+        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: idx\ndir: " + dir.resolve("idx")
+                + "\nname: stripes\noutput: " + dir.resolve("prepared") + "\n");
+        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
+        assertEquals(0, cli(List.of("select", "--run-id", "sel", "--set", "data.dataset=" + dir.resolve("prepared"),
+                "--set", "output=" + dir.resolve("selected"), "--set", "selection.method=uniform",
+                "--set", "selection.m=100", "--set", "selection.seed=2"), log), log.toString());
+        long rows = org.sparktrain.data.PreparedDataset.readManifest(dir.resolve("selected").toString(),
+                spark.sparkContext().hadoopConfiguration()).split("train").count();
+
+        assertEquals(0, cli(train("loss-free", dir, "--set", "data.selection=" + dir.resolve("selected"),
+                "--set", "engine.epochs=1"), log), log.toString());
+        assertTrue(log.toString().contains("weighted loss: column weight"), log.toString());
+        JsonNode model = JSON.readTree(dir.resolve("runs/loss-free/model/moe-model.json").toFile());
+        assertEquals("selection weights x R/n = " + rows + "/320 (unbiased estimate of the full-data mean loss)",
+                model.get("weights").asText());
+        assertEquals(dir.resolve("selected") + "/train", model.get("trainData").asText());
+        assertEquals(1, records(dir.resolve("runs/loss-free/metrics.jsonl"), "moe-validation").size(),
+                "validation on the full dataset's test split");
+
+        assertEquals(0, cli(train("none", dir, "--set", "data.selection=" + dir.resolve("selected"),
+                "--set", "data.weights=false", "--set", "engine.epochs=1"), log), log.toString());
+        assertTrue(JSON.readTree(dir.resolve("runs/none/model/moe-model.json").toFile()).get("weights").asText()
+                .startsWith("unweighted (data.weights is false"));
+    }
 }
