@@ -21,9 +21,6 @@ import java.util.Arrays;
  * @param explanation one line for the console and the model card
  */
 public record RecordWeights(String column, double scale, String explanation) {
-    /** Unweighted training. */
-    public static final RecordWeights NONE = new RecordWeights(null, 1.0, "unweighted");
-
     /**
      * @param train        the split trained on
      * @param manifest     the manifest of the dataset it belongs to (a selection's has the population size)

@@ -1,6 +1,8 @@
 package org.sparktrain.jobs.classifier;
 
 import org.sparktrain.config.Check;
+import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.DatasetManifest;
 
 /**
  * Which prepared dataset a classifier trains on.
@@ -29,6 +31,18 @@ public record DataConfig(String dataset, String trainSplit, String validationSpl
 
     public boolean hasValidation() {
         return !"none".equals(validationSplit);
+    }
+
+    /**
+     * Checks that the training data (the selection's manifest) has the feature shape and class count of
+     * {@code dataset} (the full dataset's manifest, validated on); the same manifest twice without a selection.
+     */
+    public void requireSelectionMatches(DatasetManifest train, DatasetManifest full) {
+        if (!full.featureShape().equals(train.featureShape()) || full.numClasses() != train.numClasses()) {
+            throw new BadInputException("data.selection: " + selection + " has feature shape " + train.featureShape()
+                    + " and " + train.numClasses() + " classes, but data.dataset " + dataset + " has "
+                    + full.featureShape() + " and " + full.numClasses());
+        }
     }
 
     /** The dataset whose train split is trained on: the selection when one is given. */

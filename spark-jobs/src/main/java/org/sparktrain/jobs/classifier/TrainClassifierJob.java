@@ -66,11 +66,7 @@ public final class TrainClassifierJob implements Job<TrainClassifierConfig> {
             DatasetManifest full = cfg.data().selection() == null ? manifest
                     : PreparedDataset.readManifest(cfg.data().dataset(), conf);
             full.requireSplit("data.validationSplit", cfg.data().dataset(), cfg.data().validationSplit());
-            if (!full.featureShape().equals(manifest.featureShape()) || full.numClasses() != manifest.numClasses()) {
-                throw new BadInputException("data.selection: " + cfg.data().selection() + " has feature shape "
-                        + manifest.featureShape() + " and " + manifest.numClasses() + " classes, but data.dataset "
-                        + cfg.data().dataset() + " has " + full.featureShape() + " and " + full.numClasses());
-            }
+            cfg.data().requireSelectionMatches(manifest, full);
         }
         shapeOf(manifest);
         manifest.requireClasses(cfg.data().dataset(), 2, "a classifier");

@@ -12,6 +12,7 @@ import org.apache.spark.sql.functions;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.data.sampling.SensitivitySampling;
 import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.ColumnSpec;
 import org.sparktrain.engine.TrainingEngine;
@@ -64,6 +65,10 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
         manifest.requireSplit("data.trainSplit", cfg.data().dataset(), cfg.data().trainSplit());
         manifest.requireSplit("data.testSplit", cfg.data().dataset(), cfg.data().testSplit());
+        if (manifest.properties().containsKey(SensitivitySampling.POPULATION_SIZE)) {
+            throw new BadInputException("data.dataset: " + cfg.data().dataset() + " is a selection (manifest property "
+                    + SensitivitySampling.POPULATION_SIZE + "); " + ContrastiveDataConfig.NO_SELECTION);
+        }
         shapeOf(manifest);
         manifest.requireClasses(cfg.data().dataset(), 2, "the linear probe");
         new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();

@@ -22,11 +22,22 @@ import java.util.List;
  * @param testQueries       retrieval: test queries; default 75
  * @param validationQueries retrieval: validation queries, taken from the rest by seed + 1; default 30
  * @param candidates        retrieval: BM25 candidates per query that GrowNet reranks; default 50
+ * @param selection         not supported: a selection written by {@code sparktrain select} is refused with the reason
+ *                          (docs/selection.md)
  */
 public record GrowNetDataConfig(String format, String train, String test, Integer validationEvery, String dataset,
-                                Long splitSeed, Integer testQueries, Integer validationQueries, Integer candidates)
+                                Long splitSeed, Integer testQueries, Integer validationQueries, Integer candidates,
+                                @com.fasterxml.jackson.annotation.JsonInclude(
+                                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                                String selection)
         implements java.io.Serializable {
     public GrowNetDataConfig {
+        if (selection != null) {
+            throw new IllegalArgumentException("selection: train-grownet does not train on a selection yet: it reads "
+                    + "FANN files and text-retrieval datasets, not the prepared tables a selection is written as, and "
+                    + "its stages, corrective step, initial score and BatchNorm statistics take no record weights "
+                    + "(docs/selection.md); remove the key");
+        }
         format = Check.oneOf("format", format, "fann", List.of("fann", "retrieval"));
         if (format.equals("fann")) {
             Check.required("train", train);

@@ -6,7 +6,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.engine.ColumnSpec;
@@ -72,11 +71,7 @@ public final class TrainMoeJob implements Job<TrainMoeConfig> {
         if (cfg.data().hasValidation()) {
             full.requireSplit("data.validationSplit", cfg.data().dataset(), cfg.data().validationSplit());
         }
-        if (!full.featureShape().equals(manifest.featureShape()) || full.numClasses() != manifest.numClasses()) {
-            throw new BadInputException("data.selection: " + cfg.data().selection() + " has feature shape "
-                    + manifest.featureShape() + " and " + manifest.numClasses() + " classes, but data.dataset "
-                    + cfg.data().dataset() + " has " + full.featureShape() + " and " + full.numClasses());
-        }
+        cfg.data().requireSelectionMatches(manifest, full);
         manifest.requireClasses(cfg.data().trainDataset(), 2, "a classifier");
         new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }

@@ -92,7 +92,8 @@ class TrainGrowNetConfigTest {
                 {"data: {format: retrieval, dataset: /d}\ngrownet: {task: regression}\n", "format"},
                 {"data: {train: /x, testQueries: 5}\n", "testQueries"},
                 {"data: {format: retrieval}\ngrownet: {task: ranking}\n", "dataset"},
-                {"data: {train: /x}\ngrownet: {featureScaling: log}\n", "featureScaling"}}) {
+                {"data: {train: /x}\ngrownet: {featureScaling: log}\n", "featureScaling"},
+                {"data: {train: /x, selection: /s}\n", "data.selection: train-grownet does not train on a selection"}}) {
             ConfigException x = assertThrows(ConfigException.class,
                     () -> ConfigLoader.bind(ConfigLoader.parse(c[0], "t.yaml"), TrainGrowNetConfig.class, "t.yaml"));
             assertTrue(x.getMessage().contains(c[1]), c[1] + ": " + x.getMessage());

@@ -51,13 +51,18 @@ class TrainMoeJobSparkTest {
         return out;
     }
 
-    @Test
-    void lossFreeAndNoneRunsThroughTheCli(SparkSession spark, @TempDir Path dir) throws IOException {
+    /** A small IDX dataset (320 train, 96 test images of 12x12, 4 classes) prepared to {@code dir/prepared}. */
+    static void prepareStripes(Path dir, StringBuilder log) throws IOException {
         IdxFiles.write(dir.resolve("idx"), 320, 96, 12, 4, 5);
-        StringBuilder log = new StringBuilder();
         Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: idx\ndir: " + dir.resolve("idx")
                 + "\nname: stripes\noutput: " + dir.resolve("prepared") + "\n");
         assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
+    }
+
+    @Test
+    void lossFreeAndNoneRunsThroughTheCli(SparkSession spark, @TempDir Path dir) throws IOException {
+        StringBuilder log = new StringBuilder();
+        prepareStripes(dir, log);
         assertEquals(0, cli(train("aux", dir, "--dry-run"), log), log.toString());
 
         assertEquals(0, cli(train("loss-free", dir, "--set", "balancing.rate=0.01"), log), log.toString());
@@ -114,11 +119,8 @@ class TrainMoeJobSparkTest {
      */
     @Test
     void trainsOnASelectionWithWeights(SparkSession spark, @TempDir Path dir) throws IOException {
-        IdxFiles.write(dir.resolve("idx"), 320, 96, 12, 4, 5);
         StringBuilder log = new StringBuilder();
-        Path prepare = Files.writeString(dir.resolve("prepare.yaml"), "source: idx\ndir: " + dir.resolve("idx")
-                + "\nname: stripes\noutput: " + dir.resolve("prepared") + "\n");
-        assertEquals(0, cli(List.of("prepare", "--config", prepare.toString()), log), log.toString());
+        prepareStripes(dir, log);
         assertEquals(0, cli(List.of("select", "--run-id", "sel", "--set", "data.dataset=" + dir.resolve("prepared"),
                 "--set", "output=" + dir.resolve("selected"), "--set", "selection.method=uniform",
                 "--set", "selection.m=100", "--set", "selection.seed=2"), log), log.toString());
@@ -139,5 +141,12 @@ class TrainMoeJobSparkTest {
                 "--set", "data.weights=false", "--set", "engine.epochs=1"), log), log.toString());
         assertTrue(JSON.readTree(dir.resolve("runs/none/model/moe-model.json").toFile()).get("weights").asText()
                 .startsWith("unweighted (data.weights is false"));
+
+        // train-contrastive refuses the selection as its dataset, naming the key (docs/selection.md says why)
+        StringBuilder refused = new StringBuilder();
+        assertEquals(2, cli(List.of("train-contrastive", "--set", "data.dataset=" + dir.resolve("selected"),
+                "--set", "output=" + dir.resolve("runs")), refused), refused.toString());
+        assertTrue(refused.toString().contains("data.dataset: " + dir.resolve("selected") + " is a selection"),
+                refused.toString());
     }
 }
