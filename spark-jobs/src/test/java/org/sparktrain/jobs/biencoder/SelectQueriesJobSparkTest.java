@@ -150,6 +150,81 @@ class SelectQueriesJobSparkTest {
         assertTrue(log.toString().contains("selection.embedding: pca does not apply to the queries"), log.toString());
     }
 
+    private static List<String> train(Path dataset, Path runs, String runId, String... more) {
+        List<String> args = new ArrayList<>(List.of("train-biencoder", "--config",
+                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
+                "--set", "data.dataset=" + dataset, "--set", "output=" + runs, "--set", "runId=" + runId,
+                "--set", "data.testQueries=4", "--set", "data.validationQueries=2",
+                "--set", "data.negativesPerPositive=2", "--set", "data.maxDocumentLength=64",
+                "--set", "engine.batchSize=4", "--set", "engine.epochs=2", "--set", "engine.logEvery=1"));
+        for (String m : more) {
+            args.add("--set");
+            args.add(m);
+        }
+        return args;
+    }
+
+    /**
+     * train-biencoder on a selection: only the selected queries' triples are used; with every (R/n)·w = 1 the weighted
+     * run equals the unweighted run on the same queries ({@code data.weights: false}) loss for loss and in its
+     * metrics; the real weights change the losses.
+     */
+    @Test
+    void trainBiencoderOnASelectionUsesItsQueriesAndWeights(SparkSession spark, @TempDir Path dir) throws Exception {
+        Path data = small(spark);
+        Path sel = dir.resolve("sel");
+        StringBuilder log = new StringBuilder();
+        Path yaml = Files.writeString(dir.resolve("select.yaml"), config(data, sel, "  k: 2\n  m: 6\n  seed: 5\n"));
+        assertEquals(0, cli(List.of("select", "--config", yaml.toString()), log), log.toString());
+        List<Row> drawn = spark.read().parquet(sel.resolve("train").toString()).collectAsList();
+        int r = drawn.size();
+        DatasetManifest manifest = PreparedDataset.readManifest(sel.toString(),
+                spark.sparkContext().hadoopConfiguration());
+        long n = Long.parseLong(manifest.properties().get("selection.populationSize"));
+        // the same selection with every weight n/R, so that (R/n)·w = 1
+        Path ones = dir.resolve("ones");
+        spark.read().parquet(sel.resolve("train").toString())
+                .withColumn("weight", org.apache.spark.sql.functions.lit((double) n / r))
+                .write().parquet(ones.resolve("train").toString());
+        Files.copy(sel.resolve(PreparedDataset.MANIFEST), ones.resolve(PreparedDataset.MANIFEST));
+
+        Path runs = dir.resolve("runs");
+        StringBuilder weighted = new StringBuilder();
+        assertEquals(0, cli(train(data, runs, "ones", "data.selection=" + ones), weighted), weighted.toString());
+        StringBuilder plain = new StringBuilder();
+        assertEquals(0, cli(train(data, runs, "plain", "data.selection=" + ones, "data.weights=false"), plain),
+                plain.toString());
+        StringBuilder real = new StringBuilder();
+        assertEquals(0, cli(train(data, runs, "real", "data.selection=" + sel), real), real.toString());
+        assertTrue(weighted.toString().contains(r + " selected training queries of " + n + ", weighted"),
+                weighted.toString());
+        assertTrue(weighted.toString().contains("; " + r + " train / 2 validation / 4 test queries"),
+                weighted.toString());
+
+        List<Double> onesLoss = losses(runs.resolve("ones"));
+        List<Double> plainLoss = losses(runs.resolve("plain"));
+        List<Double> realLoss = losses(runs.resolve("real"));
+        assertTrue(onesLoss.size() >= 2, onesLoss.toString());
+        assertEquals(plainLoss, onesLoss, "all weights 1 = unweighted on the same queries");
+        JsonNode a = new ObjectMapper().readTree(runs.resolve("ones").resolve("eval.json").toFile());
+        JsonNode b = new ObjectMapper().readTree(runs.resolve("plain").resolve("eval.json").toFile());
+        assertEquals(b.get("test").get("ndcg10").asDouble(), a.get("test").get("ndcg10").asDouble(), 0);
+        assertEquals(b.get("validation").get("ndcg10").asDouble(), a.get("validation").get("ndcg10").asDouble(), 0);
+        assertNotEquals(plainLoss, realLoss, "the selection weights change the training losses");
+    }
+
+    /** The {@code loss} of every {@code step} record of a run's metrics.jsonl. */
+    private static List<Double> losses(Path run) throws java.io.IOException {
+        List<Double> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode j = new ObjectMapper().readTree(line);
+            if (j.has("loss")) {
+                out.add(j.get("loss").asDouble());
+            }
+        }
+        return out;
+    }
+
     /** The adaptive relevance-margin loss of the query's BM25 triples, by hand: mean (P − N − (D + 1)/2)². */
     static double handLoss(BiencoderTraining.Collection c, String q, BiencoderDataConfig d) throws Exception {
         List<TrainingTriple> triples = BiencoderTraining.mine(c, List.of(q), d);
