@@ -156,7 +156,7 @@ class SelectQueriesJobSparkTest {
                 "--set", "data.dataset=" + dataset, "--set", "output=" + runs, "--set", "runId=" + runId,
                 "--set", "data.testQueries=4", "--set", "data.validationQueries=2",
                 "--set", "data.negativesPerPositive=2", "--set", "data.maxDocumentLength=64",
-                "--set", "engine.batchSize=4", "--set", "engine.epochs=2", "--set", "engine.logEvery=1"));
+                "--set", "engine.batchSize=4", "--set", "engine.epochs=1", "--set", "engine.logEvery=1"));
         for (String m : more) {
             args.add("--set");
             args.add(m);
@@ -195,7 +195,9 @@ class SelectQueriesJobSparkTest {
         assertEquals(0, cli(train(data, runs, "plain", "data.selection=" + ones, "data.weights=false"), plain),
                 plain.toString());
         StringBuilder real = new StringBuilder();
+        long t0 = System.nanoTime();
         assertEquals(0, cli(train(data, runs, "real", "data.selection=" + sel), real), real.toString());
+        System.out.printf("train-biencoder on the selection: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertTrue(weighted.toString().contains(r + " selected training queries of " + n + ", weighted"),
                 weighted.toString());
         assertTrue(weighted.toString().contains("; " + r + " train / 2 validation / 4 test queries"),
@@ -211,6 +213,32 @@ class SelectQueriesJobSparkTest {
         assertEquals(b.get("test").get("ndcg10").asDouble(), a.get("test").get("ndcg10").asDouble(), 0);
         assertEquals(b.get("validation").get("ndcg10").asDouble(), a.get("validation").get("ndcg10").asDouble(), 0);
         assertNotEquals(plainLoss, realLoss, "the selection weights change the training losses");
+
+        // select again with the trained bi-encoder's loss (model: a run directory, loaded through SavedEncoder)
+        Path bySel = dir.resolve("by-model");
+        Path byYaml = Files.writeString(dir.resolve("by-model.yaml"), config(data, bySel, "  k: 2\n  m: 6\n  seed: 5\n")
+                + "model: " + runs.resolve("plain") + "\n");
+        t0 = System.nanoTime();
+        assertEquals(0, cli(List.of("select", "--config", byYaml.toString()), log), log.toString());
+        System.out.printf("select with a trained bi-encoder: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        DatasetManifest byManifest = PreparedDataset.readManifest(bySel.toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertTrue(byManifest.properties().get("selection.model").startsWith("bi-encoder "),
+                byManifest.properties().toString());
+        BiencoderTraining.Collection c = BiencoderTraining.load(spark, data.toString());
+        BiencoderDataConfig d = new BiencoderDataConfig(data.toString(), null, 4, 2, null, null, 2, null, null, null,
+                null);
+        Map<String, Long> rowId = new HashMap<>();
+        for (Row row : RetrievalDataset.readTable(spark, data.toString(), RetrievalDataset.QUERIES).collectAsList()) {
+            rowId.put(row.getAs("queryId"), row.getAs("id"));
+        }
+        for (JsonNode cluster : new ObjectMapper().readTree(bySel.resolve("selection.json").toFile()).get("clusters")) {
+            long repRow = cluster.get("representative").asLong();
+            String q = rowId.entrySet().stream().filter(x -> x.getValue() == repRow).findFirst().orElseThrow().getKey();
+            double hand = handLoss(c, q, d, org.sparktrain.retrieval.encoder.SavedEncoder.factory(
+                    runs.resolve("plain").resolve("model").toString(), 2));
+            assertEquals(hand, cluster.get("representativeLoss").asDouble(), 1e-6, q);
+        }
     }
 
     /** The {@code loss} of every {@code step} record of a run's metrics.jsonl. */
@@ -227,10 +255,16 @@ class SelectQueriesJobSparkTest {
 
     /** The adaptive relevance-margin loss of the query's BM25 triples, by hand: mean (P − N − (D + 1)/2)². */
     static double handLoss(BiencoderTraining.Collection c, String q, BiencoderDataConfig d) throws Exception {
+        return handLoss(c, q, d, BaseEmbeddings.onnx(null, 256, 2));
+    }
+
+    /** {@link #handLoss} under any encoder. */
+    static double handLoss(BiencoderTraining.Collection c, String q, BiencoderDataConfig d,
+                           TextEncoder.Factory encoder) throws Exception {
         List<TrainingTriple> triples = BiencoderTraining.mine(c, List.of(q), d);
         assertFalse(triples.isEmpty());
         double sum = 0;
-        try (TextEncoder minilm = BaseEmbeddings.onnx(null, 256, 2).create()) {
+        try (TextEncoder minilm = encoder.create()) {
             for (TrainingTriple t : triples) {
                 float[][] x = minilm.encode(List.of(c.queries().get(q), c.documents().get(t.positiveId()),
                         c.documents().get(t.negativeId())));
