@@ -17,6 +17,15 @@ public interface SelectionModel extends Serializable {
     double[] losses(float[][] features, double[] labels);
 
     /**
+     * The loss of each record of a batch given also the records' ids (B); sensitivity sampling calls this one. The
+     * default ignores the ids; a model whose loss needs more than the features (the training triples of a text
+     * query, say) looks the records up by id.
+     */
+    default double[] losses(long[] ids, float[][] features, double[] labels) {
+        return losses(features, labels);
+    }
+
+    /**
      * The classification margin p_(1)(x) − p_(2)(x) of each record of a batch (features B x d): the model's most
      * probable class probability minus the second most probable one, in [0, 1]; used by {@link MarginSampling}.
      *

@@ -90,6 +90,32 @@ public final class SensitivitySampling {
         }
         AtomicOutput.checkWritable(output, conf);
         Dataset<Row> records = PreparedDataset.readSplit(spark, source, PreparedDataset.TRAIN);
+        return select(spark, records, manifest, source, output, s, model, embedding, null, List.of(), true, start);
+    }
+
+    /**
+     * Selects from given records instead of a prepared dataset's train split: the text-query selection of
+     * {@code select} builds them (id, features = the query's sentence embedding, label 0, queryId) and clusters
+     * their features as they are ({@code raw} embedding, recorded as {@code embeddingName}). The selection keeps the
+     * {@code extraColumns} of the records and, unlike {@link #select(SparkSession, String, String, SelectionSettings,
+     * SelectionModel)}, copies no other split of the source.
+     *
+     * @param manifest the manifest the selection's manifest derives from (kind, feature shape, properties)
+     */
+    public static SelectionResult selectRecords(SparkSession spark, Dataset<Row> records, DatasetManifest manifest,
+                                                String source, String output, SelectionSettings s,
+                                                SelectionModel model, String embeddingName,
+                                                List<String> extraColumns) {
+        long start = System.nanoTime();
+        AtomicOutput.checkWritable(output, spark.sparkContext().hadoopConfiguration());
+        return select(spark, records, manifest, source, output, s, model, SelectionSettings.RAW, embeddingName,
+                extraColumns, false, start);
+    }
+
+    private static SelectionResult select(SparkSession spark, Dataset<Row> records, DatasetManifest manifest,
+                                          String source, String output, SelectionSettings s, SelectionModel model,
+                                          String embedding, String embeddingName, List<String> extraColumns,
+                                          boolean copyOthers, long start) {
         long n = records.count();
         if (n == 0) {
             throw new BadInputException("prepared dataset " + source + ": split train is empty, nothing to select");
@@ -115,14 +141,22 @@ public final class SensitivitySampling {
             scores = SensitivityScores.compute(records, k, s, embedding, manifest.featureSize(),
                     manifest.isRegression() ? 0 : manifest.numClasses(), model);
         }
+        if (embeddingName != null) {
+            scores = new SensitivityScores(scores.scored(), scores.clusters(), scores.kmeansCost(),
+                    SelectionSettings.UNIFORM.equals(s.method()) ? scores.embedding() : embeddingName, scores.lambda());
+        }
         try {
             InverseCdfSampler.PartitionMass masses = InverseCdfSampler.masses(scores.scored());
             double total = masses.total();
             Dataset<Row> drawn = drawnRows(spark, scores.scored(), masses, m, s.seed());
+            List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(col(PreparedDataset.ID),
+                    col(PreparedDataset.FEATURES), col(PreparedDataset.LABEL), col(WEIGHT), col(MULTIPLICITY),
+                    col(PROBABILITY), col(CLUSTER)));
+            extraColumns.forEach(c -> columns.add(col(c)));
             Dataset<Row> selected = records.join(broadcast(drawn), PreparedDataset.ID)
-                    .select(col(PreparedDataset.ID), col(PreparedDataset.FEATURES), col(PreparedDataset.LABEL),
-                            col(WEIGHT), col(MULTIPLICITY), col(PROBABILITY), col(CLUSTER));
-            return write(spark, selected, manifest, source, output, s, model, scores, n, m, k, total, start);
+                    .select(columns.toArray(new org.apache.spark.sql.Column[0]));
+            return write(spark, selected, manifest, source, output, s, model, scores, n, m, k, total, start,
+                    copyOthers);
         } finally {
             scores.release();
         }
@@ -161,7 +195,7 @@ public final class SensitivitySampling {
                         col(WEIGHT), col(MULTIPLICITY), col(PROBABILITY), col(CLUSTER));
         SensitivityScores none = new SensitivityScores(
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(), List.of(), 0, "model-margin", 0);
-        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start);
+        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start, true);
     }
 
     /** The drawn records as rows (id, weight, multiplicity, probability, cluster); one Spark job per action. */
@@ -181,7 +215,8 @@ public final class SensitivitySampling {
 
     private static SelectionResult write(SparkSession spark, Dataset<Row> selected, DatasetManifest manifest,
                                          String source, String output, SelectionSettings s, SelectionModel model,
-                                         SensitivityScores scores, long n, long m, int k, double total, long start) {
+                                         SensitivityScores scores, long n, long m, int k, double total, long start,
+                                         boolean copyOthers) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         try (AtomicOutput out = AtomicOutput.begin(output, conf)) {
             FileSystem fs = out.fileSystem();
@@ -201,7 +236,9 @@ public final class SensitivitySampling {
             }
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             splits.put(PreparedDataset.TRAIN, new DatasetManifest.Split(rows, histogram(written, manifest)));
-            copyOtherSplits(manifest, source, root, fs, conf, splits);
+            if (copyOthers) {
+                copyOtherSplits(manifest, source, root, fs, conf, splits);
+            }
 
             SelectionResult result = new SelectionResult(s.method(), source, model == null ? null : model.description(),
                     scores.embedding(), n, m, rows, k, scores.lambda(), s.z(), s.seed(), total, scores.kmeansCost(),

@@ -215,11 +215,13 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
     private static double[] losses(List<Row> reps, SelectionModel model) {
         float[][] x = new float[reps.size()][];
         double[] y = new double[reps.size()];
+        long[] ids = new long[reps.size()];
         for (int i = 0; i < x.length; i++) {
+            ids[i] = reps.get(i).getLong(0);
             x[i] = RecordEmbedding.features(reps.get(i), 3);
             y[i] = ((Number) reps.get(i).get(4)).doubleValue();
         }
-        double[] l = model.losses(x, y);
+        double[] l = model.losses(ids, x, y);
         if (l.length != x.length) {
             throw new IllegalStateException(model.description() + " gave " + l.length + " losses for " + x.length
                     + " records");

@@ -50,7 +50,12 @@ public final class RelevanceMarginLoss {
 
     /** Loss and gradients on one whole batch of triples. */
     public TripleGradients compute(TripleEmbeddings batch) {
-        WorkerGradients g = computeWorker(WorkerTriples.whole(batch));
+        return compute(batch, null);
+    }
+
+    /** Loss and gradients on one whole batch of triples with per-triple weights (null = all 1), see below. */
+    public TripleGradients compute(TripleEmbeddings batch, double[] rowWeights) {
+        WorkerGradients g = computeWorker(WorkerTriples.whole(batch), rowWeights);
         INDArray dq = g.localQueries();
         if (g.globalQueries() != null) {
             dq = dq.add(g.globalQueries());
@@ -60,6 +65,19 @@ public final class RelevanceMarginLoss {
 
     /** One worker's share (its rows of the loss matrix) of the loss over the global batch, and its gradients. */
     public WorkerGradients computeWorker(WorkerTriples in) {
+        return computeWorker(in, null);
+    }
+
+    /**
+     * One worker's share with per-row weights: every entry of row i of the loss matrix (the entries of local triple
+     * i: e_i without in-batch negatives, E_ij for all j with them) is multiplied by w_i, so the share is
+     * (1/count)·Σ_i w_i Σ_j φ(E_ij) (count = G or G² as above) and ∂/∂E_ij gets the same factor w_i. All weights 1
+     * (or {@code rowWeights} null) is the unweighted loss. Used for selection weights (train-biencoder's
+     * {@code data.selection}).
+     *
+     * @param rowWeights the b weights of the local rows (finite, >= 0), or null
+     */
+    public WorkerGradients computeWorker(WorkerTriples in, double[] rowWeights) {
         RowNormalized ql = RowNormalized.of("localQueries", in.localQueries());
         RowNormalized pg = RowNormalized.of("globalPositives", in.globalPositives());
         RowNormalized ng = RowNormalized.of("globalNegatives", in.globalNegatives());
@@ -96,6 +114,16 @@ public final class RelevanceMarginLoss {
         INDArray n = LossInputs.rowDots(q, negOwn);   // b×1, N_ii
 
         // Gradients w.r.t. the unit vectors, filled by the backward of each similarity below.
+        if (rowWeights != null) {
+            LossInputs.requireVector("rowWeights", rowWeights, (int) b);
+            for (double w : rowWeights) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("rowWeights must be finite and >= 0, got " + w);
+                }
+            }
+        }
+        INDArray w = rowWeights == null ? null : Nd4j.create(rowWeights, new long[]{b, 1}, DataType.DOUBLE);
+
         INDArray dQ = Nd4j.zeros(DataType.DOUBLE, b, dim);
         INDArray dP = Nd4j.zeros(DataType.DOUBLE, g, dim);
         INDArray dN = Nd4j.zeros(DataType.DOUBLE, g, dim);
@@ -110,8 +138,8 @@ public final class RelevanceMarginLoss {
                     : LossInputs.rowDots(posOwn, negOwn).add(1).div(2);
             INDArray e = p.sub(n).sub(t);
             double count = g;
-            value = sumPhi(e) / count;
-            INDArray de = phiPrime(e).div(count);                     // b×1
+            value = sumPhi(e, rowWeights) / count;
+            INDArray de = weighted(phiPrime(e), w).div(count);        // b×1
             dQ.addi(posOwn.mulColumnVector(de)).subi(negOwn.mulColumnVector(de));
             LossInputs.addToRows(dP, o, q.mulColumnVector(de));
             LossInputs.addToRows(dN, o, q.mulColumnVector(de).neg());
@@ -149,8 +177,8 @@ public final class RelevanceMarginLoss {
             }
             INDArray e = margin.sub(t);
             double count = (double) g * g;
-            value = sumPhi(e) / count;
-            INDArray de = phiPrime(e).div(count);                     // b×G
+            value = sumPhi(e, rowWeights) / count;
+            INDArray de = weighted(phiPrime(e), w).div(count);        // b×G
 
             // Margin terms.
             if (config.reading() == MarginReading.BROADCAST) {
@@ -185,13 +213,19 @@ public final class RelevanceMarginLoss {
                 pg.backward(dP), ng.backward(dN));
     }
 
-    private double sumPhi(INDArray e) {
+    /** Σ_ij w_i φ(E_ij) (w null = all 1). */
+    private double sumPhi(INDArray e, double[] w) {
         double[] v = e.dup('c').data().asDouble();
+        long cols = e.columns();
         double s = 0;
-        for (double x : v) {
-            s += config.errorFunction().value(x);
+        for (int k = 0; k < v.length; k++) {
+            s += (w == null ? 1 : w[(int) (k / cols)]) * config.errorFunction().value(v[k]);
         }
         return s;
+    }
+
+    private static INDArray weighted(INDArray de, INDArray w) {
+        return w == null ? de : de.mulColumnVector(w);
     }
 
     private INDArray phiPrime(INDArray e) {

@@ -92,6 +92,12 @@ class RelevanceMarginLossTest {
      */
     static double reference(RelevanceMarginConfig c, double[][] q, double[][] p, double[][] n,
                             double[][] tPos, double[][] tNeg) {
+        return reference(c, null, q, p, n, tPos, tNeg);
+    }
+
+    /** {@link #reference} with row weights w (null = all 1): every entry of row i (triple i) times w_i. */
+    static double reference(RelevanceMarginConfig c, double[] w, double[][] q, double[][] p, double[][] n,
+                            double[][] tPos, double[][] tNeg) {
         int g = q.length;
         double sum = 0;
         if (!c.inBatchNegatives() && c.target() != MarginTarget.DISTRIBUTED) {
@@ -99,7 +105,7 @@ class RelevanceMarginLossTest {
                 double t = c.target() == MarginTarget.STATIC ? c.staticMargin()
                         : (GradientCheck.cosine(tPos[k], tNeg[k]) + 1) / 2;
                 double m = GradientCheck.cosine(q[k], p[k]) - GradientCheck.cosine(q[k], n[k]);
-                sum += c.errorFunction().value(m - t);
+                sum += (w == null ? 1 : w[k]) * c.errorFunction().value(m - t);
             }
             return sum / g;
         }
@@ -115,7 +121,7 @@ class RelevanceMarginLossTest {
                     int k = c.reading() == MarginReading.BROADCAST ? j : i;
                     m = GradientCheck.cosine(q[k], p[k]) - GradientCheck.cosine(q[i], n[j]);
                 }
-                sum += c.errorFunction().value(m - t);
+                sum += (w == null ? 1 : w[i]) * c.errorFunction().value(m - t);
             }
         }
         return sum / ((double) g * g);
@@ -140,6 +146,52 @@ class RelevanceMarginLossTest {
         }
         System.out.printf("RelevanceMarginLoss: %d variants, worst relative gradient error %.2e%n",
                 allVariants().size(), worst);
+    }
+
+    /** Per-row (selection) weights: value and gradients of every variant against the weighted reference. */
+    @Test
+    void rowWeightsMatchTheWeightedReferenceAndFiniteDifferences() {
+        Random rnd = new Random(12);
+        INDArray q = GradientCheck.gaussian(rnd, 3, 4);
+        INDArray p = GradientCheck.gaussian(rnd, 3, 4);
+        INDArray n = GradientCheck.gaussian(rnd, 3, 4);
+        double[] w = {0.5, 2.0, 1.25};
+        double worst = 0;
+        for (RelevanceMarginConfig c : allVariants()) {
+            TripleGradients got = new RelevanceMarginLoss(c).compute(new TripleEmbeddings(q, p, n), w);
+            double[][] tp = p.toDoubleMatrix();
+            double[][] tn = n.toDoubleMatrix();
+            assertEquals(reference(c, w, q.toDoubleMatrix(), tp, tn, tp, tn), got.value(), 1e-12, c.toString());
+            worst = Math.max(worst, GradientCheck.assertMatches(c.toString(), new INDArray[]{q, p, n},
+                    new INDArray[]{got.queries(), got.positives(), got.negatives()},
+                    x -> reference(c, w, x[0], x[1], x[2], c.detachTarget() ? tp : x[1],
+                            c.detachTarget() ? tn : x[2])));
+            // all weights 1 is the unweighted loss, bit for bit
+            TripleGradients ones = new RelevanceMarginLoss(c).compute(new TripleEmbeddings(q, p, n),
+                    new double[]{1, 1, 1});
+            TripleGradients plain = new RelevanceMarginLoss(c).compute(new TripleEmbeddings(q, p, n));
+            assertEquals(plain.value(), ones.value(), 0, c.toString());
+            assertEquals(0, plain.queries().sub(ones.queries()).norm2Number().doubleValue(), 0, c.toString());
+        }
+        System.out.printf("RelevanceMarginLoss weighted: worst relative gradient error %.2e%n", worst);
+    }
+
+    @Test
+    void handComputedWeightedValues() {
+        double[] w = {2, 0, 0.5};
+        // adaptive: e = (0, .5, .5) -> (2·0 + 0·.25 + .5·.25)/3
+        assertEquals(0.125 / 3, new RelevanceMarginLoss(RelevanceMarginConfig.adaptive()).compute(handBatch(), w)
+                .value(), 1e-12);
+        // static c=.2: e = (.6, .8, .4) -> (2·.36 + 0 + .5·.16)/3
+        assertEquals(0.8 / 3, new RelevanceMarginLoss(RelevanceMarginConfig.staticMargin(0.2)).compute(handBatch(), w)
+                .value(), 1e-12);
+        // adaptive in-batch, rows of E: [0,−.9,1.04] (1.8916), [−1.2,.5,−.8] (2.33), [−.5,−.6,.5] (.86)
+        assertEquals((2 * 1.8916 + 0.5 * 0.86) / 9, new RelevanceMarginLoss(RelevanceMarginConfig.adaptive()
+                .withInBatchNegatives(true)).compute(handBatch(), w).value(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new RelevanceMarginLoss(RelevanceMarginConfig.adaptive())
+                .compute(handBatch(), new double[]{1, -1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> new RelevanceMarginLoss(RelevanceMarginConfig.adaptive())
+                .compute(handBatch(), new double[]{1, 1}));
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.Map;
  * training frames, evaluation and model selection read them without encoding again. A text never precomputed is
  * encoded on the driver. {@link #close} does nothing: the embeddings are shared by every encoder built on them.
  */
-final class BaseEmbeddings implements TextEncoder {
+public final class BaseEmbeddings implements TextEncoder {
     private static final int BATCH = 32;
     private final String minilm;
     private final int maxLength;
@@ -60,7 +60,7 @@ final class BaseEmbeddings implements TextEncoder {
     }
 
     /** A serialisable factory of the ONNX base (the artifact is read where it runs). */
-    static TextEncoder.Factory onnx(String minilm, int maxLength, int threads) {
+    public static TextEncoder.Factory onnx(String minilm, int maxLength, int threads) {
         return () -> {
             WordPieceTokenizer tokenizer = WordPieceTokenizer.fromTokenizerJson(
                     new ByteArrayInputStream(MiniLmArtifact.read(minilm, MiniLmFiles.TOKENIZER)), MiniLmFiles.TOKENIZER);

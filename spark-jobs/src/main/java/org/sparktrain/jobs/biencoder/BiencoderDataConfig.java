@@ -25,10 +25,16 @@ import org.sparktrain.retrieval.eval.QuerySplit;
  *                             judged positives excluded), {@code title-body} or {@code sentence-rest}
  *                             (self-supervised pairs from the corpus alone, no query or judgment used, BM25
  *                             negatives over the passages; see {@code SelfSupervisedPairs})
+ * @param selection            optional path of a selection of training queries written by {@code select} on this
+ *                             dataset ({@link SelectedQueries}): training uses only the selected queries' triples,
+ *                             each weighted by (R/n)·w; its split settings must equal these
+ * @param weights              with a selection: weight each triple's loss by its query's (R/n)·w (default true);
+ *                             false trains unweighted on the selected queries
  */
 public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
                                   Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
-                                  Integer maxQueryLength, Integer maxDocumentLength, String triples)
+                                  Integer maxQueryLength, Integer maxDocumentLength, String triples, String selection,
+                                  Boolean weights)
         implements java.io.Serializable {
     public static final java.util.List<String> TRIPLE_SOURCES = java.util.List.of("bm25", "model", "title-body",
             "sentence-rest");
@@ -45,6 +51,16 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
         maxQueryLength = Check.atLeast("maxQueryLength", maxQueryLength, 32, 3);
         maxDocumentLength = Check.atLeast("maxDocumentLength", maxDocumentLength, 256, 3);
         triples = Check.oneOf("triples", triples, "bm25", TRIPLE_SOURCES);
+        selection = selection == null || selection.isBlank() ? null : selection;
+        weights = weights == null || weights;
+    }
+
+    /** Without a selection. */
+    public BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
+                               Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
+                               Integer maxQueryLength, Integer maxDocumentLength, String triples) {
+        this(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth, negativesPerPositive,
+                mineSeed, maxQueryLength, maxDocumentLength, triples, null, null);
     }
 
     /** The query sets that {@code search} and {@code evaluate-retrieval} can run ({@link BiencoderTraining#queryIds}). */
@@ -60,16 +76,16 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
     }
 
     public static BiencoderDataConfig of(String dataset) {
-        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null);
+        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public BiencoderDataConfig withValidationQueries(int n) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, n, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, selection, weights);
     }
 
     public BiencoderDataConfig withTriples(String source) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source, selection, weights);
     }
 }

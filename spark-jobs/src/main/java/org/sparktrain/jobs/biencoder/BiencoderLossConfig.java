@@ -86,6 +86,23 @@ public record BiencoderLossConfig(String type, String target, Double margin, Boo
         return loss::computeWorker;
     }
 
+    /**
+     * One worker's share with per-row weights of its local triples (selection weights, {@link SelectedQueries}):
+     * the relevance-margin loss only ({@link RelevanceMarginLoss#computeWorker(WorkerTriples, double[])}); InfoNCE
+     * has no weighted form here, an {@link IllegalArgumentException} naming {@code loss.type}.
+     */
+    public java.util.function.BiFunction<WorkerTriples, double[], WorkerGradients> buildWeighted() {
+        if (INFONCE.equals(type)) {
+            throw new IllegalArgumentException("loss.type: infonce has no per-triple weights; train on a weighted "
+                    + "selection with the relevance-margin loss, or set data.weights: false");
+        }
+        RelevanceMarginConfig c = new RelevanceMarginConfig(MarginTarget.valueOf(target.toUpperCase(Locale.ROOT)),
+                margin, inBatchNegatives, MarginReading.valueOf(reading.toUpperCase(Locale.ROOT)), detachTarget,
+                MarginErrorFunction.L2);
+        RelevanceMarginLoss loss = new RelevanceMarginLoss(c);
+        return loss::computeWorker;
+    }
+
     /** A short name for reports, e.g. {@code margin(static c=0.2)} or {@code infonce(τ=0.05, in-batch)}. */
     public String describe() {
         String ib = inBatchNegatives ? ", in-batch" : "";

@@ -29,6 +29,9 @@ import java.util.function.Function;
  * divides summed losses and gradients by the summed weight, so a worker reports loss sum G·share, weight b (its
  * rows) and gradient G·∂share/∂θ: the engine then applies ∂L/∂θ, the same as one worker on the combined batch.
  *
+ * <p><b>Weights</b>: with a {@value #WEIGHT} column (a weighted selection of training queries), row i of the loss
+ * is multiplied by its triple's weight ({@link BiencoderLossConfig#buildWeighted}).
+ *
  * <p>Every worker must have a non-empty batch at every step (the engine skips the step of an empty batch, which
  * would leave the others waiting in the gather): the job makes the triple count a multiple of the global batch.
  */
@@ -38,7 +41,12 @@ final class BiencoderTrainable implements Trainable {
     static final String NEGATIVE = "negative";
 
     private final ColumnEncoder encoder;
+    /** Optional per-triple weight column (width 1), written by train-biencoder for a weighted selection. */
+    static final String WEIGHT = "weight";
+
     private final Function<WorkerTriples, WorkerGradients> loss;
+    private final BiencoderLossConfig lossConfig;
+    private java.util.function.BiFunction<WorkerTriples, double[], WorkerGradients> weightedLoss;
     private final INDArray params;
     private final INDArray gradient;
 
@@ -49,6 +57,7 @@ final class BiencoderTrainable implements Trainable {
     BiencoderTrainable(ColumnEncoder encoder, BiencoderLossConfig loss) {
         this.encoder = encoder;
         this.loss = loss.build();
+        this.lossConfig = loss;
         this.params = encoder.newParams();
         this.gradient = encoder.newGradient();
     }
@@ -86,7 +95,21 @@ final class BiencoderTrainable implements Trainable {
         INDArray[] global = all.global();
         int offset = all.offset();
         long g = global[0].rows();
-        WorkerGradients share = loss.apply(new WorkerTriples(q.embeddings(), global[1], global[2], offset, global[0]));
+        WorkerTriples triples = new WorkerTriples(q.embeddings(), global[1], global[2], offset, global[0]);
+        WorkerGradients share;
+        if (batch.shard().hasColumn(WEIGHT)) {
+            if (weightedLoss == null) {
+                weightedLoss = lossConfig.buildWeighted();
+            }
+            float[] w = batch.rows(WEIGHT);
+            double[] weights = new double[w.length];
+            for (int i = 0; i < w.length; i++) {
+                weights[i] = w[i];
+            }
+            share = weightedLoss.apply(triples, weights);
+        } else {
+            share = loss.apply(triples);
+        }
         INDArray[] summed = exchange.sum(share.globalQueries(), share.globalPositives(), share.globalNegatives());
 
         INDArray dQ = share.localQueries();

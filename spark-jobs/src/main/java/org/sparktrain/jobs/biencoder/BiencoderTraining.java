@@ -223,7 +223,7 @@ public final class BiencoderTraining {
         return out;
     }
 
-    private static List<TrainingTriple> shuffledWholeBatches(List<TrainingTriple> triples, int batchSize, long seed) {
+    static List<TrainingTriple> shuffledWholeBatches(List<TrainingTriple> triples, int batchSize, long seed) {
         List<TrainingTriple> order = new ArrayList<>(triples);
         Collections.shuffle(order, new Random(seed));
         int n = order.size() - order.size() % batchSize;

@@ -91,6 +91,17 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                 MiniLmFiles.TOKENIZER);
         BiencoderTraining.Collection collection = BiencoderTraining.load(spark, cfg.data().dataset());
         BiencoderTraining.Splits splits = BiencoderTraining.split(collection, cfg.data());
+        SelectedQueries selected = null;
+        if (cfg.data().selection() != null) {
+            if (!List.of("bm25", "model").contains(cfg.data().triples())) {
+                throw new org.sparktrain.data.BadInputException("data.selection: selects training queries, but "
+                        + "data.triples = " + cfg.data().triples() + " uses none");
+            }
+            selected = SelectedQueries.read(spark, cfg.data(), splits);
+            splits = selected.restrict(splits);
+            ctx.console().printf(Locale.ROOT, "[%s] data.selection %s: %s%n", cfg.runId(), cfg.data().selection(),
+                    selected.explanation());
+        }
         BiencoderModel model = model(cfg, spark, run, collection, tokenizer, tokenizerJson);
         String source = cfg.data().triples();
         BiencoderTraining.TrainingData training;
@@ -102,6 +113,13 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         List<TrainingTriple> triples = training.triples();
         int batch = cfg.engine().batchSize();
         var frame = model.frame(spark, training.collection(), triples, cfg.data(), batch, cfg.data().mineSeed());
+        List<org.sparktrain.engine.ColumnSpec> columns = model.columns(cfg.data());
+        if (selected != null && selected.weighted()) {
+            cfg.loss().buildWeighted();   // fails early, naming loss.type, for a loss without weights
+            frame = selected.weigh(frame, triples, batch, cfg.data().mineSeed());
+            columns = new java.util.ArrayList<>(columns);
+            columns.add(org.sparktrain.engine.ColumnSpec.of(BiencoderTrainable.WEIGHT, 1));
+        }
         long used = triples.size() - triples.size() % batch;
         ctx.console().printf(Locale.ROOT, "[%s] encoder %s; %d train / %d validation / %d test queries; %d %s triples "
                         + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), cfg.encoder(),
@@ -119,7 +137,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                 listener = TrainingListener.all(progress, selection);
             }
             TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), frame, cfg.data().dataset() + " (triples)",
-                    model.columns(cfg.data()), model.factory(cfg.loss()), null, ctx.resume(), listener,
+                    columns, model.factory(cfg.loss()), null, ctx.resume(), listener,
                     model.initialParams());
             result = new TrainingEngine(spark, select.engineFor(cfg.engine()), cfg.optimizer()).train(spec);
             ObjectNode summary = MetricsLog.record("summary");

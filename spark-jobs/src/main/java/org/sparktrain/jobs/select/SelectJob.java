@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.BadInputException;
+import org.sparktrain.data.DatasetManifest;
 import org.sparktrain.data.PreparedDataset;
 import org.sparktrain.data.sampling.SelectionResult;
 import org.sparktrain.data.sampling.SelectionSettings;
@@ -18,7 +19,9 @@ import java.util.Locale;
  * prepared dataset's train split, optionally with a trained classifier ({@link ClassifierSelectionModel}) for the
  * loss at the cluster representatives and for the embedding. The output is a prepared dataset whose train split
  * holds the selected records with a {@code weight} column; {@code train-classifier} trains on it with the weighted
- * loss (give it as {@code data.dataset} or as {@code data.selection}).
+ * loss (give it as {@code data.dataset} or as {@code data.selection}). On a text-retrieval dataset the records are
+ * the training queries ({@link TextQuerySelection}); {@code train-biencoder} trains on the selection with
+ * {@code data.selection}.
  */
 public final class SelectJob implements Job<SelectConfig> {
     @Override
@@ -46,6 +49,14 @@ public final class SelectJob implements Job<SelectConfig> {
     public void validate(SelectConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
         var manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
+        if (DatasetManifest.TEXT_RETRIEVAL.equals(manifest.kind())) {
+            TextQuerySelection.validate(cfg);
+            if (cfg.model() != null) {
+                TextQuerySelection.modelDir(cfg.model());
+            }
+            AtomicOutput.checkWritable(cfg.output(), conf);
+            return;
+        }
         if (!manifest.splits().containsKey(PreparedDataset.TRAIN)) {
             throw new BadInputException("data.dataset: prepared dataset " + cfg.data().dataset()
                     + " has no train split (it has " + manifest.splits().keySet() + ")");
@@ -77,9 +88,17 @@ public final class SelectJob implements Job<SelectConfig> {
         SparkSession spark = ctx.spark(cfg.spark());
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        ClassifierSelectionModel model = cfg.model() == null ? null : ClassifierSelectionModel.load(cfg.model(), conf);
+        boolean text = DatasetManifest.TEXT_RETRIEVAL.equals(PreparedDataset.readManifest(cfg.data().dataset(), conf)
+                .kind());
         spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": select " + cfg.selection().method());
-        SelectionResult r = SensitivitySampling.select(spark, cfg.data().dataset(), cfg.output(), cfg.selection(), model);
+        SelectionResult r;
+        if (text) {
+            r = TextQuerySelection.select(spark, cfg);
+        } else {
+            ClassifierSelectionModel model = cfg.model() == null ? null
+                    : ClassifierSelectionModel.load(cfg.model(), conf);
+            r = SensitivitySampling.select(spark, cfg.data().dataset(), cfg.output(), cfg.selection(), model);
+        }
         ctx.console().printf(Locale.ROOT, "[%s] %s selection of %s: m = %d draws, %d distinct of n = %d records "
                         + "(k = %d, λ = %.4g, z = %.3g, embedding %s, seed %d) in %.1f s -> %s%n", cfg.runId(),
                 r.method(), r.source(), r.m(), r.rows(), r.populationSize(), r.k(), r.lambda(), r.z(), r.embedding(),
