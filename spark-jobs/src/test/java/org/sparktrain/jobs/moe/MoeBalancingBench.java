@@ -472,8 +472,8 @@ class MoeBalancingBench {
                         + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer ("
                         + LM_ADAM + ") "
                                 + "and %d epoch(s) as the part lm; only the loss-free rule and u differ"
-                                + (LM_VARIANTS_AUX ? "; the aux-loss rows (α = 1e-3 per window) are the part lm's "
-                                + "aux-loss run of the same seed" : "") + ".%n", LM_BATCH,
+                                + (LM_VARIANTS_AUX ? "; the aux-loss rows (α = 1e-3 per window) are run here, "
+                                + "with the part lm's aux-loss settings, for the same seeds" : "") + ".%n", LM_BATCH,
                         LM_EPOCHS) + (LM_GAP ? gapTable(lm) : ""));
     }
 
