@@ -63,7 +63,8 @@ import java.util.function.Function;
  * {@code SPARKTRAIN_BENCH_MOE_LM_GAP} (1: part lmvariants also runs {@link HeldOutGapCheck} after every run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS} (part {@code lmvariants}: loss-free {@code rule:u} entries run on the
  * language model, default {@code sign:1e-4,sign:1e-2,magnitude:1e-5}) and {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK}
- * (its block, default {@code moe-lm-variants}),
+ * (its block, default {@code moe-lm-variants}), {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_AUX} (1: part
+ * {@code lmvariants} also runs the aux loss, α = 1e-3, for every seed, so its block holds the paired difference),
  * {@code SPARKTRAIN_BENCH_MOE_STRATEGIES} (strategies of the parts {@code lm} and {@code classifier}, default
  * {@code loss-free,aux,none}).
  *
@@ -100,6 +101,8 @@ class MoeBalancingBench {
     static final String LM_VARIANTS_BLOCK = env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK", "moe-lm-variants");
     /** Part lmvariants: also run {@link HeldOutGapCheck} after every run (SPARKTRAIN_BENCH_MOE_LM_GAP=1). */
     static final boolean LM_GAP = "1".equals(env("SPARKTRAIN_BENCH_MOE_LM_GAP", "0"));
+    /** Part lmvariants: also run the aux loss (α = 1e-3) for every seed (SPARKTRAIN_BENCH_MOE_LM_VARIANTS_AUX=1). */
+    static final boolean LM_VARIANTS_AUX = "1".equals(env("SPARKTRAIN_BENCH_MOE_LM_VARIANTS_AUX", "0"));
     /** The {@link HeldOutGapCheck} rows of the runs so far (label, seed, MaxVio on held-out, train and groups). */
     static final List<String> GAP_ROWS = new ArrayList<>();
     /** The paper's goal for loss-free balancing (Wang et al. 2024, Table 2: 0.04). */
@@ -458,6 +461,9 @@ class MoeBalancingBench {
                 runs.add(lmRun(spark, lm, LM, new BalancingConfig(BalancingConfig.LOSS_FREE, ruleRate[0],
                         Double.parseDouble(ruleRate[1]), 1e-3, null, null), seed, LM_EPOCHS));
             }
+            if (LM_VARIANTS_AUX) {
+                runs.add(lmRun(spark, lm, LM, BalancingConfig.of(BalancingConfig.AUX, 1e-3, 1e-3), seed, LM_EPOCHS));
+            }
         }
         BenchmarkFile.write(DOC, LM_VARIANTS_BLOCK, "MoE language model on Cranfield: loss-free update rules and rates ("
                         + runs.get(0).steps() + " steps)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lmvariants)", load,
@@ -465,7 +471,9 @@ class MoeBalancingBench {
                         + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
                         + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer ("
                         + LM_ADAM + ") "
-                                + "and %d epoch(s) as the part lm; only the loss-free rule and u differ.%n", LM_BATCH,
+                                + "and %d epoch(s) as the part lm; only the loss-free rule and u differ"
+                                + (LM_VARIANTS_AUX ? "; the aux-loss rows (α = 1e-3 per window) are run here, "
+                                + "with the part lm's aux-loss settings, for the same seeds" : "") + ".%n", LM_BATCH,
                         LM_EPOCHS) + (LM_GAP ? gapTable(lm) : ""));
     }
 
