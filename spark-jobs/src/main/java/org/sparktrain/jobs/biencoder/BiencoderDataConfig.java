@@ -25,10 +25,17 @@ import org.sparktrain.retrieval.eval.QuerySplit;
  *                             judged positives excluded), {@code title-body} or {@code sentence-rest}
  *                             (self-supervised pairs from the corpus alone, no query or judgment used, BM25
  *                             negatives over the passages; see {@code SelfSupervisedPairs})
+ * @param remineEvery          re-mine the hard negatives with the model being trained every this many epochs
+ *                             (ANCE-style rounds, {@link Remining}); 0 (default) = never, the triples of
+ *                             {@code triples} serve the whole run. Only with {@code bm25} or {@code model}: round 0
+ *                             trains on those triples, every later round on negatives mined by exact search with the
+ *                             parameters the previous round ended at (judged positives excluded, the same
+ *                             {@code bm25Depth}, {@code negativesPerPositive} and {@code mineSeed})
  */
 public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
                                   Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
-                                  Integer maxQueryLength, Integer maxDocumentLength, String triples)
+                                  Integer maxQueryLength, Integer maxDocumentLength, String triples,
+                                  Integer remineEvery)
         implements java.io.Serializable {
     public static final java.util.List<String> TRIPLE_SOURCES = java.util.List.of("bm25", "model", "title-body",
             "sentence-rest");
@@ -45,6 +52,16 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
         maxQueryLength = Check.atLeast("maxQueryLength", maxQueryLength, 32, 3);
         maxDocumentLength = Check.atLeast("maxDocumentLength", maxDocumentLength, 256, 3);
         triples = Check.oneOf("triples", triples, "bm25", TRIPLE_SOURCES);
+        remineEvery = Check.atLeast("remineEvery", remineEvery, 0, 0);
+        if (remineEvery > 0 && !triples.equals("bm25") && !triples.equals("model")) {
+            throw new IllegalArgumentException("remineEvery: re-mining uses the judged training queries, so it needs "
+                    + "triples: bm25 or model, but triples is " + triples + " (set remineEvery: 0)");
+        }
+    }
+
+    /** Whether the negatives are re-mined during training ({@code remineEvery > 0}). */
+    public boolean remines() {
+        return remineEvery > 0;
     }
 
     /** The query sets that {@code search} and {@code evaluate-retrieval} can run ({@link BiencoderTraining#queryIds}). */
@@ -60,16 +77,22 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
     }
 
     public static BiencoderDataConfig of(String dataset) {
-        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null);
+        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public BiencoderDataConfig withValidationQueries(int n) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, n, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, remineEvery);
     }
 
+    /** The same settings with another triple source and no re-mining. */
     public BiencoderDataConfig withTriples(String source) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source, 0);
+    }
+
+    public BiencoderDataConfig withRemineEvery(int epochs) {
+        return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, epochs);
     }
 }

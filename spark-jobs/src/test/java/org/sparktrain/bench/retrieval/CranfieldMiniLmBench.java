@@ -84,7 +84,7 @@ class CranfieldMiniLmBench {
 
         BiencoderTraining.Collection c = CranfieldCollection.load();
         BiencoderDataConfig data = new BiencoderDataConfig("cranfield", null, null, 30, null, null, null, null, 32,
-                maxLength, null);
+                maxLength, null, null);
         BiencoderTraining.Splits splits = BiencoderTraining.split(c, data);
         assertEquals(75, splits.test().size());
         assertEquals(120, splits.train().size());

@@ -63,7 +63,7 @@ class TrainBiencoderMiniLmJobSparkTest {
 
     private static BiencoderTraining.Splits splits(BiencoderTraining.Collection c) {
         return BiencoderTraining.split(c, new BiencoderDataConfig("x", null, 4, 4, null, null, null, null, null, null,
-                null));
+                null, null));
     }
 
     @Test
