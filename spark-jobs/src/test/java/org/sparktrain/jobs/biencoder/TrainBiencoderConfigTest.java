@@ -32,6 +32,7 @@ class TrainBiencoderConfigTest {
         assertEquals(2, cfg.engine().workers());
         assertEquals(32, cfg.engine().batchSize());
         assertEquals("bm25", cfg.data().triples());
+        assertEquals(0, cfg.data().remineEvery());
         assertEquals("final", cfg.selection().metric());
         assertEquals(20, cfg.selection().everySteps());
     }
