@@ -49,6 +49,9 @@ import java.util.Map;
  * the validation and test queries) and {@code test.trec} (TREC run of the test queries, top 100). With
  * {@code selection.metric: validation-ndcg10} the saved model is the evaluated point with the best validation
  * nDCG@10 ({@link ValidationSelection}), not the last one; eval.json's {@code selection} holds its step and the curve.
+ * With {@code data.remineEvery = k > 0} training runs in rounds of k epochs and the hard negatives are re-mined with
+ * the model each round ended at ({@link Remining}); each round's engine call resumes the previous round's checkpoint
+ * (parameters and optimizer state) on the new triples.
  */
 public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     static final int RUN_DEPTH = 100;
