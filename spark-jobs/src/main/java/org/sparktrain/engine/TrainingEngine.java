@@ -124,7 +124,8 @@ public final class TrainingEngine {
                 listener.onStep(tag, sums[0], sums[1], java.util.Arrays.copyOfRange(sums, 2,
                         Math.min(sums.length, 2 + algorithm.statsSize())));
             });
-            while (state.epoch() < engine.epochs()) {
+            int stopEpoch = spec.stopEpoch() > 0 ? Math.min(spec.stopEpoch(), engine.epochs()) : engine.epochs();
+            while (state.epoch() < stopEpoch) {
                 int steps = roundLength(state, stepsPerEpoch);
                 JavaRDD<Tuple2<Shard, float[]>> input = recordStates == null
                         ? shards.map(s -> new Tuple2<Shard, float[]>(s, null))

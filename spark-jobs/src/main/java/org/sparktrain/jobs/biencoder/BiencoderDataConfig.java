@@ -30,11 +30,17 @@ import org.sparktrain.retrieval.eval.QuerySplit;
  *                             each weighted by (R/n)·w; its split settings must equal these
  * @param weights              with a selection: weight each triple's loss by its query's (R/n)·w (default true);
  *                             false trains unweighted on the selected queries
+ * @param remineEvery          re-mine the hard negatives with the model being trained every this many epochs
+ *                             (ANCE-style rounds, {@link Remining}); 0 (default) = never, the triples of
+ *                             {@code triples} serve the whole run. Only with {@code bm25} or {@code model}: round 0
+ *                             trains on those triples, every later round on negatives mined by exact search with the
+ *                             parameters the previous round ended at (judged positives excluded, the same
+ *                             {@code bm25Depth}, {@code negativesPerPositive} and {@code mineSeed})
  */
 public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
                                   Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
                                   Integer maxQueryLength, Integer maxDocumentLength, String triples, String selection,
-                                  Boolean weights)
+                                  Boolean weights, Integer remineEvery)
         implements java.io.Serializable {
     public static final java.util.List<String> TRIPLE_SOURCES = java.util.List.of("bm25", "model", "title-body",
             "sentence-rest");
@@ -53,14 +59,24 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
         triples = Check.oneOf("triples", triples, "bm25", TRIPLE_SOURCES);
         selection = selection == null || selection.isBlank() ? null : selection;
         weights = weights == null || weights;
+        remineEvery = Check.atLeast("remineEvery", remineEvery, 0, 0);
+        if (remineEvery > 0 && !triples.equals("bm25") && !triples.equals("model")) {
+            throw new IllegalArgumentException("remineEvery: re-mining uses the judged training queries, so it needs "
+                    + "triples: bm25 or model, but triples is " + triples + " (set remineEvery: 0)");
+        }
     }
 
-    /** Without a selection. */
+    /** Without a selection and without re-mining. */
     public BiencoderDataConfig(String dataset, Long splitSeed, Integer testQueries, Integer validationQueries,
                                Integer minRelevance, Integer bm25Depth, Integer negativesPerPositive, Long mineSeed,
                                Integer maxQueryLength, Integer maxDocumentLength, String triples) {
         this(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth, negativesPerPositive,
-                mineSeed, maxQueryLength, maxDocumentLength, triples, null, null);
+                mineSeed, maxQueryLength, maxDocumentLength, triples, null, null, null);
+    }
+
+    /** Whether the negatives are re-mined during training ({@code remineEvery > 0}). */
+    public boolean remines() {
+        return remineEvery > 0;
     }
 
     /** The query sets that {@code search} and {@code evaluate-retrieval} can run ({@link BiencoderTraining#queryIds}). */
@@ -76,16 +92,24 @@ public record BiencoderDataConfig(String dataset, Long splitSeed, Integer testQu
     }
 
     public static BiencoderDataConfig of(String dataset) {
-        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new BiencoderDataConfig(dataset, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     public BiencoderDataConfig withValidationQueries(int n) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, n, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, selection, weights);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, selection, weights,
+                remineEvery);
     }
 
+    /** The same settings with another triple source and no re-mining. */
     public BiencoderDataConfig withTriples(String source) {
         return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
-                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source, selection, weights);
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, source, selection, weights, 0);
+    }
+
+    public BiencoderDataConfig withRemineEvery(int epochs) {
+        return new BiencoderDataConfig(dataset, splitSeed, testQueries, validationQueries, minRelevance, bm25Depth,
+                negativesPerPositive, mineSeed, maxQueryLength, maxDocumentLength, triples, selection, weights, epochs);
     }
 }

@@ -55,6 +55,10 @@ public record TrainBiencoderConfig(String runId, String output, BiencoderDataCon
                     + "queries, but data.validationQueries is 0 (set it to at least 1, e.g. 30, or selection.metric: "
                     + BiencoderSelectionConfig.FINAL + ")");
         }
+        if (data.remines() && data.remineEvery() >= engine.epochs()) {
+            throw new IllegalArgumentException("data.remineEvery = " + data.remineEvery() + " epochs but engine.epochs = "
+                    + engine.epochs() + ": no re-mining would happen (set data.remineEvery below engine.epochs, or 0)");
+        }
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);
     }

@@ -2,12 +2,14 @@ package org.sparktrain.jobs.biencoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.sparktrain.data.AtomicOutput;
 import org.sparktrain.data.PreparedDataset;
+import org.sparktrain.engine.Checkpoints;
 import org.sparktrain.engine.TrainingEngine;
 import org.sparktrain.engine.TrainingListener;
 import org.sparktrain.engine.TrainingResult;
@@ -47,6 +49,9 @@ import java.util.Map;
  * the validation and test queries) and {@code test.trec} (TREC run of the test queries, top 100). With
  * {@code selection.metric: validation-ndcg10} the saved model is the evaluated point with the best validation
  * nDCG@10 ({@link ValidationSelection}), not the last one; eval.json's {@code selection} holds its step and the curve.
+ * With {@code data.remineEvery = k > 0} training runs in rounds of k epochs and the hard negatives are re-mined with
+ * the model each round ended at ({@link Remining}); each round's engine call resumes the previous round's checkpoint
+ * (parameters and optimizer state) on the new triples.
  */
 public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
     static final int RUN_DEPTH = 100;
@@ -112,22 +117,40 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         }
         List<TrainingTriple> triples = training.triples();
         int batch = cfg.engine().batchSize();
-        var frame = model.frame(spark, training.collection(), triples, cfg.data(), batch, cfg.data().mineSeed());
         List<org.sparktrain.engine.ColumnSpec> columns = model.columns(cfg.data());
-        if (selected != null && selected.weighted()) {
+        boolean weighted = selected != null && selected.weighted();
+        if (weighted) {
             cfg.loss().buildWeighted();   // fails early, naming loss.type, for a loss without weights
-            frame = selected.weigh(frame, triples, batch, cfg.data().mineSeed());
             columns = new java.util.ArrayList<>(columns);
             columns.add(org.sparktrain.engine.ColumnSpec.of(BiencoderTrainable.WEIGHT, 1));
         }
         long used = triples.size() - triples.size() % batch;
         ctx.console().printf(Locale.ROOT, "[%s] encoder %s; %d train / %d validation / %d test queries; %d %s triples "
-                        + "(%d used, a multiple of the batch %d); loss %s%n", cfg.runId(), cfg.encoder(),
+                        + "(%d used, a multiple of the batch %d); loss %s%s%n", cfg.runId(), cfg.encoder(),
                 splits.train().size(), splits.validation().size(), splits.test().size(), triples.size(), source, used,
-                batch, cfg.loss().describe());
+                batch, cfg.loss().describe(), cfg.data().remines() ? "; negatives re-mined with the current model every "
+                        + cfg.data().remineEvery() + " epoch(s)" : "");
+
+        int epochs = cfg.engine().epochs();
+        int every = cfg.data().remineEvery();
+        int rounds = Remining.rounds(epochs, every);
+        int firstRound = 0;
+        if (cfg.data().remines()) {
+            int resumedEpoch = ctx.resume() ? latestCheckpointEpoch(run) : 0;
+            firstRound = Remining.roundOfEpoch(resumedEpoch, epochs, every);
+            if (firstRound == 0) {
+                Remining.write(run, 0, triples);
+            } else {
+                triples = Remining.read(run, firstRound);
+                ctx.console().printf(Locale.ROOT, "[%s] resuming re-mining round %d (epoch %d) with its %d triples%n",
+                        cfg.runId(), firstRound, resumedEpoch, triples.size());
+            }
+        }
 
         BiencoderSelectionConfig select = cfg.selection();
-        TrainingResult result;
+        TrainingResult result = null;
+        double trainSeconds = 0;
+        ArrayNode remined = new ObjectMapper().createArrayNode();
         ValidationSelection selection = null;
         try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, run.resumeStep(ctx.resume()))) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics, cfg.engine().logEvery());
@@ -136,13 +159,45 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
                 selection = selection(cfg, ctx, run, metrics, model, collection, splits);
                 listener = TrainingListener.all(progress, selection);
             }
-            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), frame, cfg.data().dataset() + " (triples)",
-                    columns, model.factory(cfg.loss()), null, ctx.resume(), listener,
-                    model.initialParams());
-            result = new TrainingEngine(spark, select.engineFor(cfg.engine()), cfg.optimizer()).train(spec);
+            TrainingEngine engine = new TrainingEngine(spark, select.engineFor(cfg.engine()), cfg.optimizer());
+            for (int round = firstRound; round < rounds; round++) {
+                var frame = model.frame(spark, training.collection(), triples, cfg.data(), batch, cfg.data().mineSeed());
+                if (weighted) {   // each triple weighted by its query's (R/n)·w (data.selection)
+                    frame = selected.weigh(frame, triples, batch, cfg.data().mineSeed());
+                }
+                // a later round continues from the checkpoint the previous round ended with (parameters and optimizer)
+                TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), frame, cfg.data().dataset() + " (triples)",
+                        columns, model.factory(cfg.loss()), null, ctx.resume() || round > 0,
+                        listener, model.initialParams(), Remining.stopEpoch(round, epochs, every));
+                result = engine.train(spec);
+                trainSeconds += result.trainSeconds();
+                if (round + 1 < rounds) {
+                    List<TrainingTriple> before = triples;
+                    long t0 = System.nanoTime();
+                    try (TextEncoder current = model.encoder(result.evalParams())) {
+                        triples = Remining.mine(collection, splits, cfg.data(), current);
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    int changed = Remining.changed(before, triples);
+                    Remining.write(run, round + 1, triples);
+                    ObjectNode r = MetricsLog.record("remine");
+                    r.put("round", round + 1);
+                    r.put("epoch", result.state().epoch());
+                    r.put("step", result.state().globalStep());
+                    r.put("triples", triples.size());
+                    r.put("changed", changed);
+                    r.put("seconds", seconds);
+                    metrics.write(r);
+                    remined.add(r.deepCopy().without("type"));
+                    ctx.console().printf(Locale.ROOT, "[%s] re-mined negatives after epoch %d (step %d) with the "
+                                    + "current model in %.1f s: %d of %d triples changed (%.1f%%)%n", cfg.runId(),
+                            result.state().epoch(), result.state().globalStep(), seconds, changed, triples.size(),
+                            100.0 * changed / Math.max(1, triples.size()));
+                }
+            }
             ObjectNode summary = MetricsLog.record("summary");
             summary.put("step", result.state().globalStep());
-            summary.put("trainSeconds", result.trainSeconds());
+            summary.put("trainSeconds", trainSeconds);
             if (selection != null) {
                 summary.put("selectedStep", selection.bestStep());
                 summary.put("selectedValidationNdcg10", selection.bestScore());
@@ -157,9 +212,15 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         ObjectNode eval = new ObjectMapper().createObjectNode();
         eval.put("encoder", cfg.encoder());
         eval.put("loss", cfg.loss().describe());
-        eval.put("trainSeconds", result.trainSeconds());
+        eval.put("trainSeconds", trainSeconds);
         eval.put("steps", result.state().globalStep());
         eval.put("triples", used);
+        if (cfg.data().remines()) {
+            ObjectNode r = eval.putObject("remining");
+            r.put("everyEpochs", every);
+            r.put("rounds", rounds);
+            r.set("remined", remined);
+        }
         if (selection != null) {
             eval.set("selection", selectionJson(select, selection));
         }
@@ -178,7 +239,7 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         }
         run.writeText("eval.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(eval));
         ctx.console().printf(Locale.ROOT, "[%s] trained %d steps in %.1f s; model %ssaved to %s%n", cfg.runId(),
-                result.state().globalStep(), result.trainSeconds(), selection == null ? ""
+                result.state().globalStep(), trainSeconds, selection == null ? ""
                         : "of step " + selection.bestStep() + " (best validation nDCG@10) ", run.modelDir());
     }
 
@@ -222,6 +283,18 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
             }
         }
         return selection;
+    }
+
+    /** The epoch of the newest checkpoint of the run (0 when there is none). */
+    private static int latestCheckpointEpoch(RunDirectory run) throws IOException {
+        var latest = new Checkpoints(run.path(), run.conf()).latest();
+        if (latest.isEmpty()) {
+            return 0;
+        }
+        Path state = new Path(latest.get(), "state.json");
+        try (var in = state.getFileSystem(run.conf()).open(state)) {
+            return new ObjectMapper().readTree(in).get("epoch").asInt();
+        }
     }
 
     static final String SELECTION_JSON = "selection.json";

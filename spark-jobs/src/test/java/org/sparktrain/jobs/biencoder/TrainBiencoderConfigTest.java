@@ -32,6 +32,7 @@ class TrainBiencoderConfigTest {
         assertEquals(2, cfg.engine().workers());
         assertEquals(32, cfg.engine().batchSize());
         assertEquals("bm25", cfg.data().triples());
+        assertEquals(0, cfg.data().remineEvery());
         assertEquals("final", cfg.selection().metric());
         assertEquals(20, cfg.selection().everySteps());
     }
@@ -129,5 +130,57 @@ class TrainBiencoderConfigTest {
         ConfigException e4 = assertThrows(ConfigException.class,
                 () -> ConfigLoader.bind(t4, TrainBiencoderConfig.class, "t.yaml"));
         assertTrue(e4.getMessage().contains("data.triples"), e4.getMessage());
+    }
+
+    @Test
+    void remineEveryDefaultsToOffAndIsChecked() {
+        TrainBiencoderConfig plain = ConfigLoader.bind(ConfigLoader.parse("data: {dataset: /x}\n", "t.yaml"),
+                TrainBiencoderConfig.class, "t.yaml");
+        assertEquals(0, plain.data().remineEvery());
+        assertFalse(plain.data().remines());
+        for (String source : new String[]{"model", "bm25"}) {
+            TrainBiencoderConfig cfg = ConfigLoader.bind(ConfigLoader.parse("data: {dataset: /x, triples: " + source
+                    + ", remineEvery: 1}\nengine: {epochs: 3}\n", "t.yaml"), TrainBiencoderConfig.class, "t.yaml");
+            assertEquals(1, cfg.data().remineEvery());
+            assertTrue(cfg.data().remines());
+        }
+        String[][] bad = {
+                {"data: {dataset: /x, triples: model, remineEvery: -1}\n", "remineEvery", "at least 0"},
+                {"data: {dataset: /x, triples: title-body, remineEvery: 1}\nengine: {epochs: 2}\n", "remineEvery",
+                        "title-body"},
+                {"data: {dataset: /x, triples: sentence-rest, remineEvery: 1}\nengine: {epochs: 2}\n", "remineEvery",
+                        "sentence-rest"},
+                {"data: {dataset: /x, triples: model, remineEvery: 2}\nengine: {epochs: 2}\n", "data.remineEvery",
+                        "engine.epochs = 2"},
+                // the default engine.epochs is 2
+                {"data: {dataset: /x, triples: model, remineEvery: 3}\n", "data.remineEvery", "no re-mining"},
+        };
+        for (String[] b : bad) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.bind(ConfigLoader.parse(b[0], "t.yaml"), TrainBiencoderConfig.class, "t.yaml"),
+                    b[0]);
+            assertTrue(e.getMessage().contains(b[1]) && e.getMessage().contains(b[2]), e.getMessage());
+        }
+        // the rounds of E = 5 epochs re-mined every 2: [0, 2), [2, 4), [4, 5)
+        assertEquals(3, Remining.rounds(5, 2));
+        assertEquals(2, Remining.stopEpoch(0, 5, 2));
+        assertEquals(4, Remining.stopEpoch(1, 5, 2));
+        assertEquals(5, Remining.stopEpoch(2, 5, 2));
+        assertEquals(1, Remining.rounds(5, 0));
+        assertEquals(0, Remining.stopEpoch(0, 5, 0));
+        assertEquals(1, Remining.roundOfEpoch(3, 5, 2));
+        assertEquals(2, Remining.roundOfEpoch(5, 5, 2));
+    }
+
+    @Test
+    void changedCountsNewTriplesAsAMultiset() {
+        var a = new org.sparktrain.retrieval.train.TrainingTriple("q", "p", "n1");
+        var b = new org.sparktrain.retrieval.train.TrainingTriple("q", "p", "n2");
+        var c = new org.sparktrain.retrieval.train.TrainingTriple("q", "p", "n3");
+        assertEquals(0, Remining.changed(java.util.List.of(a, b), java.util.List.of(b, a)));
+        assertEquals(1, Remining.changed(java.util.List.of(a, b), java.util.List.of(a, c)));
+        // a triple drawn twice where the previous round drew it once: one new
+        assertEquals(1, Remining.changed(java.util.List.of(a, b), java.util.List.of(a, a)));
+        assertEquals(2, Remining.changed(java.util.List.of(), java.util.List.of(a, b)));
     }
 }
