@@ -30,6 +30,24 @@ final class CranfieldFixture {
     private CranfieldFixture() {
     }
 
+    /**
+     * The arguments of {@code train-biencoder} with the shipped config ({@code deploy/configs/train-biencoder-cranfield.yaml})
+     * and one {@code --set} per setting, {@code settings} first, then {@code more} (a later setting wins).
+     */
+    static List<String> trainBiencoder(List<String> settings, String... more) {
+        List<String> args = new ArrayList<>(List.of("train-biencoder", "--config",
+                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString()));
+        for (String s : settings) {
+            args.add("--set");
+            args.add(s);
+        }
+        for (String m : more) {
+            args.add("--set");
+            args.add(m);
+        }
+        return args;
+    }
+
     static Path raw() {
         return Path.of(System.getProperty("sparktrain.shared.dir", "../../shared"), "data", "cranfield")
                 .toAbsolutePath();

@@ -151,17 +151,9 @@ class SelectQueriesJobSparkTest {
     }
 
     private static List<String> train(Path dataset, Path runs, String runId, String... more) {
-        List<String> args = new ArrayList<>(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "data.dataset=" + dataset, "--set", "output=" + runs, "--set", "runId=" + runId,
-                "--set", "data.testQueries=4", "--set", "data.validationQueries=2",
-                "--set", "data.negativesPerPositive=2", "--set", "data.maxDocumentLength=64",
-                "--set", "engine.batchSize=4", "--set", "engine.epochs=1", "--set", "engine.logEvery=1"));
-        for (String m : more) {
-            args.add("--set");
-            args.add(m);
-        }
-        return args;
+        return CranfieldFixture.trainBiencoder(List.of("data.dataset=" + dataset, "output=" + runs, "runId=" + runId,
+                "data.testQueries=4", "data.validationQueries=2", "data.negativesPerPositive=2",
+                "data.maxDocumentLength=64", "engine.batchSize=4", "engine.epochs=1", "engine.logEvery=1"), more);
     }
 
     /**

@@ -42,16 +42,9 @@ class TrainBiencoderJobSparkTest {
 
     /** The shipped config on the prepared collection, shrunk (batch 64, one triple per positive, 64 tokens). */
     private static List<String> train(Path dir, String runId, String... more) throws java.io.IOException {
-        List<String> args = new java.util.ArrayList<>(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "data.dataset=" + prepared(), "--set", "output=" + dir.resolve("runs"), "--set", "runId=" + runId,
-                "--set", "engine.batchSize=64", "--set", "data.negativesPerPositive=1",
-                "--set", "data.maxDocumentLength=64"));
-        for (String m : more) {
-            args.add("--set");
-            args.add(m);
-        }
-        return args;
+        return CranfieldFixture.trainBiencoder(List.of("data.dataset=" + prepared(), "output=" + dir.resolve("runs"),
+                "runId=" + runId, "engine.batchSize=64", "data.negativesPerPositive=1", "data.maxDocumentLength=64"),
+                more);
     }
     @Test
     void trainsOnCranfieldAndTheSavedModelServesInAPlainJvm(SparkSession spark, @TempDir Path dir) throws Exception {

@@ -17,7 +17,6 @@ import org.sparktrain.testing.SharedSpark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,17 +47,10 @@ class TrainBiencoderMiniLmJobSparkTest {
     }
 
     private static List<String> train(Path dataset, Path runs, String runId, String encoder, String... more) {
-        List<String> args = new ArrayList<>(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "encoder=" + encoder, "--set", "data.dataset=" + dataset, "--set", "output=" + runs,
-                "--set", "runId=" + runId, "--set", SMALL, "--set", "data.validationQueries=4",
-                "--set", "data.negativesPerPositive=2", "--set", "data.maxQueryLength=16",
-                "--set", "data.maxDocumentLength=32", "--set", "engine.batchSize=8", "--set", "engine.logEvery=2"));
-        for (String m : more) {
-            args.add("--set");
-            args.add(m);
-        }
-        return args;
+        return CranfieldFixture.trainBiencoder(List.of("encoder=" + encoder, "data.dataset=" + dataset,
+                "output=" + runs, "runId=" + runId, SMALL, "data.validationQueries=4", "data.negativesPerPositive=2",
+                "data.maxQueryLength=16", "data.maxDocumentLength=32", "engine.batchSize=8", "engine.logEvery=2"),
+                more);
     }
 
     private static BiencoderTraining.Splits splits(BiencoderTraining.Collection c) {

@@ -65,19 +65,11 @@ class TrainBiencoderRemineSparkTest {
     }
 
     private static List<String> train(Path dataset, Path runs, String runId, String encoder, String... more) {
-        List<String> args = new ArrayList<>(List.of("train-biencoder", "--config",
-                Path.of("..", "deploy", "configs", "train-biencoder-cranfield.yaml").toString(),
-                "--set", "encoder=" + encoder, "--set", "data.dataset=" + dataset, "--set", "output=" + runs,
-                "--set", "runId=" + runId, "--set", "data.testQueries=4", "--set", "data.validationQueries=0",
-                "--set", "data.negativesPerPositive=2", "--set", "data.bm25Depth=20",
-                "--set", "data.maxQueryLength=16", "--set", "data.maxDocumentLength=32", "--set", "data.triples=model",
-                "--set", "engine.batchSize=8", "--set", "engine.epochs=2", "--set", "engine.checkpointEvery=0",
-                "--set", "engine.keepCheckpoints=3", "--set", "engine.logEvery=4"));
-        for (String m : more) {
-            args.add("--set");
-            args.add(m);
-        }
-        return args;
+        return CranfieldFixture.trainBiencoder(List.of("encoder=" + encoder, "data.dataset=" + dataset,
+                "output=" + runs, "runId=" + runId, "data.testQueries=4", "data.validationQueries=0",
+                "data.negativesPerPositive=2", "data.bm25Depth=20", "data.maxQueryLength=16",
+                "data.maxDocumentLength=32", "data.triples=model", "engine.batchSize=8", "engine.epochs=2",
+                "engine.checkpointEvery=0", "engine.keepCheckpoints=3", "engine.logEvery=4"), more);
     }
 
     @Test
