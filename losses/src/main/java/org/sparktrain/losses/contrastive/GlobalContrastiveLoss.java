@@ -33,6 +33,19 @@ import org.sparktrain.losses.RowNormalized;
  * the global contrastive loss times τ). At a first visit (u = g) ∂L equals the gradient of
  * (1/G) Σ_i Σ_v [τ log((1/m) Σ_j exp(X^v_ij/τ)) − X^v_ii].
  *
+ * <p><b>Per-anchor weights</b> (optional, one factor c_i per block sample, finite, &gt;= 0; training on a selection,
+ * docs/selection.md): the loss and the reported objective become
+ * <pre>  L_c = (1/G) Σ_{i∈block} c_i Σ_{v=1,2} [ −X^v_ii(pos) + (1/m) Σ_{j neg} p^v_ij X^v_ij ]</pre>
+ * (normalisation 1/G as without weights), so anchor i's gradient to its positive and to every negative is scaled by
+ * c_i. Negatives are not weighted (p^v_ij and g^v use no c_j): the negatives' average is the estimate u_i of anchor
+ * i's normaliser, and weighting it by c_j would make it a self-normalised (biased) estimator with a random
+ * denominator; select's weights were drawn for a record's loss as an anchor, not for its role as a negative. The
+ * per-sample state stays unweighted: u_i is a moving average of that normaliser estimate, not a loss term; and τ_i
+ * enters only anchor i's term, so c_i &gt; 0 scales that term without moving its minimiser in τ_i; the iSogCLR τ_i
+ * update (G_i, its clipping, the momentum and the first-visit rule) is therefore the unweighted one (weighting G_i
+ * would only change τ_i's effective step size per record). With c_i = 0 the anchor's term and gradient vanish but
+ * its state still updates. {@code weights = null} (or all 1) gives exactly the unweighted result, bit for bit.
+ *
  * <p><b>Across workers</b>: each worker passes the gathered views and its block; the returned shares of the loss
  * sum to the global loss and the gradients w.r.t. the gathered views sum (all-reduce) to the global gradient.
  * Each worker updates only its own samples' state, so no state write conflicts. Matrix products and the
@@ -54,8 +67,18 @@ public final class GlobalContrastiveLoss {
         return computeBlock(view1, view2, 0, state);
     }
 
-    /** This worker's block: rows [offset, offset + state.size()) of the gathered views. */
+    /** This worker's block: rows [offset, offset + state.size()) of the gathered views; unweighted. */
     public GclResult computeBlock(INDArray view1, INDArray view2, int offset, SampleState state) {
+        return computeBlock(view1, view2, offset, state, null);
+    }
+
+    /**
+     * This worker's block with per-anchor factors: each worker weights only its own anchors (its block), so the
+     * shares still sum to the global weighted loss and gradient.
+     *
+     * @param weights factors c_i of the block's samples (length {@code state.size()}), or null for unweighted
+     */
+    public GclResult computeBlock(INDArray view1, INDArray view2, int offset, SampleState state, double[] weights) {
         RowNormalized v1 = RowNormalized.of("view1", view1);
         RowNormalized v2 = RowNormalized.of("view2", view2);
         INDArray h1 = v1.vectors();
@@ -72,6 +95,7 @@ public final class GlobalContrastiveLoss {
                     + " with " + g + " an anchor has no negative");
         }
         checkShiftState(state);
+        AnchorWeights.check(weights, b);
         INDArray h1b = LossInputs.rows(h1, offset, b);
         INDArray h2b = LossInputs.rows(h2, offset, b);
         double[][] x1 = Nd4j.hstack(h1b.mmul(h2.transpose()), h1b.mmul(h1.transpose())).toDoubleMatrix(); // b×2G
@@ -100,16 +124,19 @@ public final class GlobalContrastiveLoss {
                     config.runningMaxShift());
             boolean first = config.firstVisit() == FirstVisitRule.PER_SAMPLE ? state.u()[r] == 0 : batchFirstVisit;
             double gamma = GclStateUpdate.effectiveGamma(first, config.gamma());
-            ViewTerms a = viewTerms(x1[r], pos, self, tau, shift1, m, state.u()[r], state.shift()[r], gamma, dx1[r], g);
-            ViewTerms c = viewTerms(x2[r], pos, self, tau, shift2, m, state.u()[r], state.shift()[r], gamma, dx2[r], g);
-            value += (a.surrogate + c.surrogate) / g;
-            objective += (tau * (Math.log(a.u) + shift1) - x1[r][pos] + tau * (Math.log(c.u) + shift2) - x2[r][pos])
-                    / g;
+            double weight = AnchorWeights.at(weights, r);
+            ViewTerms a = viewTerms(x1[r], pos, self, tau, shift1, m, state.u()[r], state.shift()[r], gamma, weight,
+                    dx1[r], g);
+            ViewTerms c = viewTerms(x2[r], pos, self, tau, shift2, m, state.u()[r], state.shift()[r], gamma, weight,
+                    dx2[r], g);
+            value += weight * (a.surrogate + c.surrogate) / g;
+            objective += weight * (tau * (Math.log(a.u) + shift1) - x1[r][pos] + tau * (Math.log(c.u) + shift2)
+                    - x2[r][pos]) / g;
             bNew[r] = Math.max(shift1, shift2);
             uNew[r] = Math.max((a.u * Math.exp(shift1 - bNew[r]) + c.u * Math.exp(shift2 - bNew[r])) / 2,
                     config.uFloor());
             if (config.mode() == TemperatureMode.INDIVIDUAL) {
-                objective += 2 * config.rho() * tau / g;
+                objective += weight * (2 * config.rho() * tau) / g;
                 tauGrad[r] = 0.5 * (GclStateUpdate.tauGradient(a.u, shift1, config.rho(), a.meanWeightedLogit)
                         + GclStateUpdate.tauGradient(c.u, shift2, config.rho(), c.meanWeightedLogit));
                 TemperatureUpdate step = TemperatureUpdate.step(tauGrad[r], state.momentum()[r], tau, config);
@@ -133,9 +160,12 @@ public final class GlobalContrastiveLoss {
         return new GclResult(value, objective, v1.backward(dh1), v2.backward(dh2), next, tauGrad);
     }
 
-    /** One view's terms for one anchor; fills {@code dx} (∂L/∂X of that row) and returns u, the surrogate, Σp·X/τ/m. */
+    /**
+     * One view's terms for one anchor; fills {@code dx} (∂L/∂X of that row, times the anchor's factor c) and returns
+     * u, the unweighted surrogate, Σp·X/τ/m.
+     */
     private ViewTerms viewTerms(double[] x, int pos, int self, double tau, double shift, double m, double uOld,
-                                double bOld, double gamma, double[] dx, int g) {
+                                double bOld, double gamma, double c, double[] dx, int g) {
         double[] e = new double[x.length];
         double sum = 0;
         for (int j = 0; j < x.length; j++) {
@@ -154,9 +184,9 @@ public final class GlobalContrastiveLoss {
             double p = e[j] / u;                       // detached weight, 0 for the positive and self
             weighted += p * x[j] / m;
             weightedLogit += p * x[j] / tau / m;
-            dx[j] = p / m / g;
+            dx[j] = c * p / m / g;
         }
-        dx[pos] -= 1.0 / g;
+        dx[pos] -= c / g;
         return new ViewTerms(u, -x[pos] + weighted, weightedLogit);
     }
 

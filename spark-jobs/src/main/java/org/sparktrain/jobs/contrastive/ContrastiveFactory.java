@@ -11,11 +11,21 @@ import org.sparktrain.zoo.contrastive.ContrastiveEncoder;
  * serialisable settings; the loss objects are built where the trainable is.
  *
  * @param method one of {@link TrainContrastiveConfig#SIMCLR}, {@code SOGCLR}, {@code ISOGCLR}
- * @param seed   initialisation and augmentation seed
+ * @param seed         initialisation and augmentation seed
+ * @param weightColumn the batch column of per-record selection weights (width 1), or null for unweighted training
+ * @param weightScale  the constant factor s on the weights (R/n, {@code org.sparktrain.jobs.RecordWeights}):
+ *                     anchor i's loss term is multiplied by s·w_i
  */
 public record ContrastiveFactory(String method, ImageShape shape, ContrastiveModelConfig model,
-                                 AugmentationConfig augmentation, ContrastiveLossConfig loss, long seed)
+                                 AugmentationConfig augmentation, ContrastiveLossConfig loss, long seed,
+                                 String weightColumn, double weightScale)
         implements TrainableFactory {
+
+    /** Unweighted training. */
+    public ContrastiveFactory(String method, ImageShape shape, ContrastiveModelConfig model,
+                              AugmentationConfig augmentation, ContrastiveLossConfig loss, long seed) {
+        this(method, shape, model, augmentation, loss, seed, null, 1.0);
+    }
 
     @Override
     public Trainable create() {

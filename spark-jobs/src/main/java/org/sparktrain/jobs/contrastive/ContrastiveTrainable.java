@@ -41,7 +41,15 @@ import java.nio.ByteBuffer;
  *   <li>backward through the network with G·∂L/∂z (the engine wants the gradient of the loss <em>sum</em>; it
  *       divides by the summed weight G).</li>
  * </ol>
- * Reported loss: simclr the NT-Xent value, sogclr / isogclr the estimated global contrastive objective (times G
+ * <b>Per-record weights</b> (training on a selection, docs/selection.md): with a weight column, record i's whole
+ * anchor term (both views) is multiplied by c_i = s·w_i, s the constant scale R/n ({@code RecordWeights}); negatives
+ * and the per-record state stay unweighted ({@link NtXentLoss}, {@link GlobalContrastiveLoss} say why). sogclr /
+ * isogclr: each worker passes only its own anchors' factors to {@link GlobalContrastiveLoss#computeBlock} (its block),
+ * and the summed gradients carry every worker's weights. simclr: every worker computes the whole NT-Xent, so the
+ * factors are all-gathered with the projections (in worker order). Without a weight column no factors exist and the
+ * step is exactly the unweighted one.
+ *
+ * <p>Reported loss: simclr the NT-Xent value, sogclr / isogclr the estimated global contrastive objective (times G
  * as a sum; weight b per worker). All workers must have equally many records per step (the job trims the data
  * to a multiple of the global batch, the spec's drop_last), because every step is a collective.
  */
@@ -53,6 +61,8 @@ final class ContrastiveTrainable implements Trainable {
     private final NtXentLoss ntXent;
     private final GclConfig gcl;
     private final GammaSchedule gammaSchedule;
+    private final String weightColumn;
+    private final double weightScale;
 
     ContrastiveTrainable(ContrastiveFactory factory, ContrastiveEncoder model) {
         this.factory = factory;
@@ -64,6 +74,8 @@ final class ContrastiveTrainable implements Trainable {
         this.gcl = ntXent != null ? null
                 : factory.loss().gclConfig(TrainContrastiveConfig.ISOGCLR.equals(method));
         this.gammaSchedule = factory.loss().gammaSchedule();
+        this.weightColumn = factory.weightColumn();
+        this.weightScale = factory.weightScale();
     }
 
     @Override
@@ -93,17 +105,19 @@ final class ContrastiveTrainable implements Trainable {
         double[] local = pass.projection().castTo(DataType.DOUBLE).dup('c').data().asDouble(); // 2b×P
         Gathered all = gather(ctx.collective(), ctx.step(), local, b, p, ctx.worker());
         int g = all.rows;
+        double[] factors = factors(batch);
         INDArray dz1;
         INDArray dz2;
         double lossSum;
         if (ntXent != null) {
-            TwoViewGradients t = ntXent.compute(all.view1, all.view2);
+            double[] global = factors == null ? null : gatherFactors(ctx.collective(), ctx.step(), factors, g);
+            TwoViewGradients t = ntXent.compute(all.view1, all.view2, global);
             dz1 = LossInputs.rows(t.view1(), all.offset, b);
             dz2 = LossInputs.rows(t.view2(), all.offset, b);
             lossSum = t.value() * b;
         } else {
             GlobalContrastiveLoss loss = new GlobalContrastiveLoss(gcl.withGamma(gammaSchedule.at(ctx.epoch())));
-            GclResult r = loss.computeBlock(all.view1, all.view2, all.offset, readState(ctx, b));
+            GclResult r = loss.computeBlock(all.view1, all.view2, all.offset, readState(ctx, b), factors);
             writeState(ctx, r.state());
             INDArray[] full = sumOverWorkers(ctx.collective(), ctx.step(), r.view1(), r.view2());
             dz1 = LossInputs.rows(full[0], all.offset, b);
@@ -112,6 +126,41 @@ final class ContrastiveTrainable implements Trainable {
         }
         model.backward(pass, Nd4j.vstack(dz1, dz2).muli(g), gradient);
         return new StepResult(lossSum, b);
+    }
+
+    /** c_i = s·w_i of the batch's records, or null without a weight column. */
+    private double[] factors(Batch batch) {
+        if (weightColumn == null) {
+            return null;
+        }
+        float[] w = batch.rows(weightColumn);
+        double[] c = new double[w.length];
+        for (int r = 0; r < w.length; r++) {
+            if (!(w[r] >= 0) || Float.isInfinite(w[r])) {
+                throw new IllegalArgumentException("record " + batch.id(r) + ": " + weightColumn + " " + w[r]
+                        + " is not a finite weight >= 0");
+            }
+            c[r] = weightScale * w[r];
+        }
+        return c;
+    }
+
+    /** Every worker's factors in worker order (the global batch's G anchors). */
+    private static double[] gatherFactors(Collective collective, long step, double[] own, int g) {
+        if (collective.workers() == 1) {
+            return own;
+        }
+        double[] all = new double[g];
+        int at = 0;
+        for (byte[] part : collective.allGather(step, bytes(own))) {
+            double[] v = doubles(part);
+            System.arraycopy(v, 0, all, at, v.length);
+            at += v.length;
+        }
+        if (at != g) {
+            throw new IllegalStateException("gathered " + at + " weights for a global batch of " + g);
+        }
+        return all;
     }
 
     /** The two views of the batch stacked: rows [0, b) view 0, rows [b, 2b) view 1. */

@@ -22,6 +22,7 @@ import org.sparktrain.jobs.Job;
 import org.sparktrain.jobs.JobContext;
 import org.sparktrain.jobs.MetricsLog;
 import org.sparktrain.jobs.ProgressReporter;
+import org.sparktrain.jobs.RecordWeights;
 import org.sparktrain.jobs.RunDirectory;
 import org.sparktrain.zoo.ImageShape;
 
@@ -35,6 +36,12 @@ import java.util.Locale;
  * distributed engine with per-record state (u_i, τ_i, m_i) beside the shards; then a linear probe on the frozen representation
  * (train split → test split, top-1), the per-class histogram of the learned τ_i, eval.json, the model and the report.
  * Docs: docs/contrastive.md.
+ *
+ * <p>On a selection written by {@code sparktrain select} ({@code data.selection} next to the full dataset, or the
+ * selection as {@code data.dataset}), each anchor's whole contrastive term is weighted by (R/n)·w ({@link RecordWeights},
+ * the weight travels to {@link ContrastiveTrainable} as an engine batch column); {@code data.weights: false} trains
+ * unweighted on the same records. The linear probe trains on the full dataset's train split when the selection is
+ * given next to it, on the selection's own train split when the selection is the dataset (docs/selection.md).
  */
 public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
     static final int TAU_BINS = 20;
@@ -62,15 +69,23 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
     @Override
     public void validate(TrainContrastiveConfig cfg, JobContext ctx) {
         Configuration conf = ctx.hadoopConf();
-        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
-        manifest.requireSplit("data.trainSplit", cfg.data().dataset(), cfg.data().trainSplit());
-        manifest.requireSplit("data.testSplit", cfg.data().dataset(), cfg.data().testSplit());
-        if (manifest.properties().containsKey(SensitivitySampling.POPULATION_SIZE)) {
-            throw new BadInputException("data.dataset: " + cfg.data().dataset() + " is a selection (manifest property "
-                    + SensitivitySampling.POPULATION_SIZE + "); " + ContrastiveDataConfig.NO_SELECTION);
+        ContrastiveDataConfig data = cfg.data();
+        DatasetManifest manifest = PreparedDataset.readManifest(data.trainDataset(), conf);
+        manifest.requireSplit("data.trainSplit", data.trainDataset(), data.trainSplit());
+        DatasetManifest full = data.selection() == null ? manifest : PreparedDataset.readManifest(data.dataset(), conf);
+        full.requireSplit("data.trainSplit", data.dataset(), data.trainSplit());
+        full.requireSplit("data.testSplit", data.dataset(), data.testSplit());
+        if (data.selection() != null) {
+            data.requireSelectionMatches(manifest, full);
+        } else if (manifest.properties().containsKey(SensitivitySampling.POPULATION_SIZE)) {
+            try {
+                data.requireWholeSelection("data.");
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage() + " (data.dataset " + data.dataset() + " is a selection)");
+            }
         }
         shapeOf(manifest);
-        manifest.requireClasses(cfg.data().dataset(), 2, "the linear probe");
+        full.requireClasses(data.dataset(), 2, "the linear probe");
         new RunDirectory(cfg.output(), cfg.runId(), conf).checkWritable();
     }
 
@@ -79,7 +94,8 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         SparkSession spark = ctx.spark(cfg.spark());
         validate(cfg, ctx);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        DatasetManifest manifest = PreparedDataset.readManifest(cfg.data().dataset(), conf);
+        ContrastiveDataConfig data = cfg.data();
+        DatasetManifest manifest = PreparedDataset.readManifest(data.trainDataset(), conf);
         ImageShape shape = shapeOf(manifest);
         int numClasses = manifest.numClasses();
         List<String> classNames = manifest.classNamesOrIndices();
@@ -88,37 +104,55 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         RunDirectory run = new RunDirectory(cfg.output(), cfg.runId(), conf);
         run.createWithConfig(cfg);
         long resumeStep = run.resumeStep(ctx.resume());
-        String trainName = cfg.data().dataset() + "/" + cfg.data().trainSplit();
-        Dataset<Row> split = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().trainSplit());
-        Dataset<Row> longTail = LongTailSubset.subset(split, numClasses, cfg.data().imbalanceRatio(),
-                cfg.data().maxPerClass(), seed);
+        String trainName = data.trainDataset() + "/" + data.trainSplit();
+        Dataset<Row> split = PreparedDataset.readSplit(spark, data.trainDataset(), data.trainSplit());
+        RecordWeights weights = RecordWeights.of(split, manifest, data.trainDataset(), data.trainSplit(),
+                data.weights());
+        Dataset<Row> longTail = LongTailSubset.subset(split, numClasses, data.imbalanceRatio(), data.maxPerClass(),
+                seed);
+        // drop_last keeps a seeded-hash subset of R' <= R rows; the scale stays R/n: (R/R')·Σ_{R'} w·ℓ estimates Σ_R w·ℓ
         Dataset<Row> train = LongTailSubset.wholeBatches(longTail, cfg.engine().batchSize(), seed, trainName)
                 .cache();
         long[] classCounts = LongTailSubset.classCounts(train, numClasses);
-        Dataset<Row> test = PreparedDataset.readSplit(spark, cfg.data().dataset(), cfg.data().testSplit());
+        Dataset<Row> test = PreparedDataset.readSplit(spark, data.dataset(), data.testSplit());
+        Dataset<Row> probeTrain = data.selection() == null ? train
+                : PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit());
         ctx.console().printf(Locale.ROOT, "[%s] %s on %d training records, per class %s%n", cfg.runId(), cfg.method(),
                 java.util.Arrays.stream(classCounts).sum(), java.util.Arrays.toString(classCounts));
+        if (weights.column() != null) {
+            ctx.console().printf(Locale.ROOT, "[%s] weighted loss: column %s x %.6g (%s)%n", cfg.runId(),
+                    weights.column(), weights.scale(), weights.explanation());
+        } else if (manifest.properties().containsKey(SensitivitySampling.POPULATION_SIZE)) {
+            ctx.console().printf(Locale.ROOT, "[%s] %s%n", cfg.runId(), weights.explanation());
+        }
 
         ContrastiveFactory factory = new ContrastiveFactory(cfg.method(), shape, cfg.model(), cfg.augmentation(),
-                cfg.loss(), seed);
+                cfg.loss(), seed, weights.column(), weights.scale());
+        List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(PreparedDataset.FEATURES, shape.size())));
+        if (weights.column() != null) {
+            columns.add(ColumnSpec.of(weights.column(), 1));
+        }
         ContrastiveState state = factory.algorithmState();
         try (MetricsLog metrics = MetricsLog.open(run.file("metrics.jsonl"), conf, resumeStep)) {
             ProgressReporter progress = new ProgressReporter(cfg.runId(), ctx.console(), metrics,
                     cfg.engine().logEvery());
-            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, trainName,
-                    List.of(ColumnSpec.of(PreparedDataset.FEATURES, shape.size())), factory, state, ctx.resume(),
-                    progress, null);
+            TrainingSpec spec = new TrainingSpec(cfg.runId(), run.path(), train, trainName, columns, factory, state,
+                    ctx.resume(), progress, null);
             TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
             float[] params = result.evalParams();
 
             spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe");
-            LinearProbe.Result probe = LinearProbe.run(spark, train, test, factory, params, numClasses, cfg.probe());
+            LinearProbe.Result probe = LinearProbe.run(spark, probeTrain, test, factory, params, numClasses,
+                    cfg.probe());
             ctx.console().printf(Locale.ROOT, "[%s] linear probe: %s top-1 %.4f (train %.4f)%n", cfg.runId(),
                     cfg.data().testSplit(), probe.testAccuracy(), probe.trainAccuracy());
             TemperatureStatistics temperatures = state.global()
                     ? temperatures(spark, run, train, numClasses, classNames, cfg.loss()) : null;
 
             ObjectNode eval = evalJson(cfg, classNames, classCounts, probe, temperatures);
+            eval.put("trainData", trainName);
+            eval.put("weights", weights.explanation());
+            eval.put("probeTrainData", data.dataset() + "/" + data.trainSplit());
             ObjectNode summary = MetricsLog.record("summary");
             summary.put("step", result.state().globalStep());
             summary.put("trainSeconds", result.trainSeconds());
@@ -128,7 +162,8 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
             ObjectMapper json = new ObjectMapper();
             try {
                 run.writeText("eval.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(eval));
-                run.writeText("model/contrastive-encoder.json", json.writeValueAsString(model(cfg, shape, params)));
+                run.writeText("model/contrastive-encoder.json", json.writeValueAsString(model(cfg, shape, params,
+                        trainName, weights)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise eval.json / the model", e);
             }
@@ -220,12 +255,15 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         return e;
     }
 
-    private static ObjectNode model(TrainContrastiveConfig cfg, ImageShape shape, float[] params) {
+    private static ObjectNode model(TrainContrastiveConfig cfg, ImageShape shape, float[] params, String trainData,
+                                    RecordWeights weights) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
         m.put("format", "sparktrain-contrastive-" + cfg.model().encoder() + "-1");
         m.put("citation", cfg.model().citation());
         m.put("method", cfg.method());
+        m.put("trainData", trainData);
+        m.put("weights", weights.explanation());
         m.put("inputShape", shape.toString());
         m.put("seed", cfg.engine().seed());
         m.set("model", json.valueToTree(cfg.model()));

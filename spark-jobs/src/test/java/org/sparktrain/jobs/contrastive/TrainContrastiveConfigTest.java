@@ -4,18 +4,42 @@ import org.junit.jupiter.api.Test;
 import org.sparktrain.config.ConfigException;
 import org.sparktrain.config.ConfigLoader;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** train-contrastive refuses data.selection with the reason (no per-anchor weights in its losses yet). */
+/** train-contrastive binds data.selection / data.weights and refuses a long tail of a selection naming the key. */
 class TrainContrastiveConfigTest {
+    static TrainContrastiveConfig bind(String yaml) {
+        return ConfigLoader.bind(ConfigLoader.parse(yaml, "c.yaml"), TrainContrastiveConfig.class, "c.yaml");
+    }
+
     @Test
-    void selectionIsRefusedNamingTheKeyAndTheReason() {
-        String yaml = "data: {dataset: data/prepared/mnist, selection: data/selections/mnist-10pct}\n";
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.bind(
-                ConfigLoader.parse(yaml, "c.yaml"), TrainContrastiveConfig.class, "c.yaml"));
-        assertTrue(e.getMessage().contains("data.selection: train-contrastive does not train on a selection yet"),
+    void bindsTheSelectionAndTheWeightsSwitch() {
+        TrainContrastiveConfig c = bind("data: {dataset: data/prepared/mnist, selection: data/selections/mnist-10pct}\n");
+        assertEquals("data/selections/mnist-10pct", c.data().selection());
+        assertEquals("data/selections/mnist-10pct", c.data().trainDataset());
+        assertTrue(c.data().weights(), "weights default to true");
+        TrainContrastiveConfig off = bind("data: {dataset: d, selection: s, weights: false}\n");
+        assertFalse(off.data().weights());
+        TrainContrastiveConfig none = bind("data: {dataset: data/prepared/mnist}\n");
+        assertNull(none.data().selection());
+        assertEquals("data/prepared/mnist", none.data().trainDataset());
+    }
+
+    @Test
+    void aLongTailOfASelectionIsRefusedNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> bind("data: {dataset: d, selection: s, imbalanceRatio: 10}\n"));
+        assertTrue(e.getMessage().contains("data.imbalanceRatio: 10.0 must stay at its default on a selection"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("per-anchor weights"), e.getMessage());
+        ConfigException cap = assertThrows(ConfigException.class,
+                () -> bind("data: {dataset: d, selection: s, maxPerClass: 50}\n"));
+        assertTrue(cap.getMessage().contains("data.maxPerClass: 50 must stay at its default on a selection"),
+                cap.getMessage());
+        assertEquals(10.0, bind("data: {dataset: d, imbalanceRatio: 10}\n").data().imbalanceRatio(),
+                "without a selection the long tail stays available");
     }
 }

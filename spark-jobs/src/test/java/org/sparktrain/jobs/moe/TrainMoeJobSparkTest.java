@@ -141,12 +141,5 @@ class TrainMoeJobSparkTest {
                 "--set", "data.weights=false", "--set", "engine.epochs=1"), log), log.toString());
         assertTrue(JSON.readTree(dir.resolve("runs/none/model/moe-model.json").toFile()).get("weights").asText()
                 .startsWith("unweighted (data.weights is false"));
-
-        // train-contrastive refuses the selection as its dataset, naming the key (docs/selection.md says why)
-        StringBuilder refused = new StringBuilder();
-        assertEquals(2, cli(List.of("train-contrastive", "--set", "data.dataset=" + dir.resolve("selected"),
-                "--set", "output=" + dir.resolve("runs")), refused), refused.toString());
-        assertTrue(refused.toString().contains("data.dataset: " + dir.resolve("selected") + " is a selection"),
-                refused.toString());
     }
 }
