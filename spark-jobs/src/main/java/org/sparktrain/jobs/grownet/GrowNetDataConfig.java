@@ -82,7 +82,7 @@ public record GrowNetDataConfig(String format, String train, String test, Intege
             List<String> unused = retrievalKeys(dataset, splitSeed, testQueries, validationQueries, candidates);
             if (!unused.isEmpty()) {
                 throw new IllegalArgumentException(unused.get(0) + ": not used by format 'fann' (a key of format "
-                        + "'retrieval')");
+                        + (unused.get(0).equals("dataset") ? "'prepared' or 'retrieval')" : "'retrieval')"));
             }
             validationEvery = validationEvery(validationEvery);
         } else if (format.equals("prepared")) {

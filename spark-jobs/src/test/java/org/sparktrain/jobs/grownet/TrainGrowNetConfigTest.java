@@ -128,6 +128,8 @@ class TrainGrowNetConfigTest {
                 {"data: {format: prepared, dataset: /d, validationEvery: 1}\n", "data.validationEvery: 1"},
                 {"data: {format: prepared, dataset: /d}\ngrownet: {task: ranking}\n", "grownet.task: 'ranking' needs"},
                 {"data: {format: prepared, dataset: /d}\ngrownet: {weightCol: w}\n", "grownet.weightCol: train-grownet sets"},
+                {"data: {train: /x, dataset: /d}\n", "data.dataset: not used by format 'fann' (a key of format "
+                        + "'prepared' or 'retrieval')"},
                 {"data: {format: parquet, dataset: /d}\n", "data.format"}}) {
             ConfigException x = assertThrows(ConfigException.class,
                     () -> ConfigLoader.bind(ConfigLoader.parse(c[0], "t.yaml"), TrainGrowNetConfig.class, "t.yaml"));
