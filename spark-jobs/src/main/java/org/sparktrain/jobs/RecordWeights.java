@@ -9,7 +9,7 @@ import org.sparktrain.data.sampling.SensitivitySampling;
 import java.util.Arrays;
 
 /**
- * How a training job's data weights its records (train-classifier, train-moe; docs/selection.md). A selection written by {@code select} has a
+ * How a training job's data weights its records (train-classifier, train-moe, train-grownet; docs/selection.md). A selection written by {@code select} has a
  * {@code weight} column w = multiplicity/(m·p), for which Σ_rows w·ℓ estimates the full-data loss sum Σ_x ℓ(x)
  * without bias. Training takes mini-batches of B rows uniformly from the R rows of the selection, so the batch loss
  * (1/B)·Σ_batch (R/n)·w·ℓ has expectation (1/n)·Σ_x ℓ(x), the full-data mean loss; hence the scale R/n, with n from

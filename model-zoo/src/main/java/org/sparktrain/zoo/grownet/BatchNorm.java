@@ -11,6 +11,14 @@ package org.sparktrain.zoo.grownet;
  * ∂L/∂x = γ/√(σ² + ε) ⊙ (dy − Σ_N dy / N − x̂ ⊙ Σ_N (dy ⊙ x̂) / N), where Σ_N runs over the global batch (second
  * reduction). Running statistics follow PyTorch's {@code BatchNorm1d}: momentum 0.1, unbiased variance
  * σ²·N/(N − 1), ε = 1e-5 (S. Ioffe, C. Szegedy, "Batch Normalization", ICML 2015).
+ *
+ * <p>Record weights (a selection's c_i = (R/n)·w_i, docs/selection.md): with weights c the batch statistics are the
+ * weighted ones, C = Σ c_i, μ = Σ c_i x_i / C, σ² = Σ c_i x_i² / C − μ², and the loss is L = Σ_i c_i ℓ_i, so the
+ * dy handed to the backward pass already carries c_i. Differentiating through μ and σ² gives
+ * ∂L/∂x_i = γ/√(σ² + ε) ⊙ (dy_i − c_i Σ dy / C − c_i x̂_i ⊙ Σ (dy ⊙ x̂) / C). An integer c_i is exactly a row
+ * repeated c_i times (the sums over the copies of row i equal these); c ≡ 1 is the unweighted layer. Without
+ * weights ({@code null}) the unweighted code runs, unchanged. The running statistics then use the weighted sums and
+ * N = C.
  */
 public final class BatchNorm {
     public static final double EPS = 1e-5;
@@ -23,23 +31,49 @@ public final class BatchNorm {
      * Cached values of one train-mode forward pass.
      *
      * @param localSums this worker's column sums Σx (n) then Σx² (n), for the running statistics
-     * @param count     N, rows of the global batch
+     * @param count     N, rows of the global batch (weighted: C = Σ c_i over the global batch)
+     * @param weights   this worker's record weights c (rows), or null (unweighted)
      */
-    public record Forward(double[] out, double[] xhat, double[] invStd, double[] localSums, double count) {
+    public record Forward(double[] out, double[] xhat, double[] invStd, double[] localSums, double count,
+                          double[] weights) {
     }
 
     /** Train-mode forward of {@code x} (rows, n) with γ, β at {@code params[gammaOffset..]}, {@code [betaOffset..]}. */
     public static Forward train(double[] x, int rows, int n, double[] params, int gammaOffset, int betaOffset,
                                 Reducer reducer) {
+        return train(x, rows, n, params, gammaOffset, betaOffset, reducer, null);
+    }
+
+    /**
+     * Train-mode forward with record weights {@code weights} (rows, c_i &ge; 0; class comment), or the unweighted
+     * one when null.
+     */
+    public static Forward train(double[] x, int rows, int n, double[] params, int gammaOffset, int betaOffset,
+                                Reducer reducer, double[] weights) {
         double[] local = new double[2 * n + 1];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < n; j++) {
-                double v = x[i * n + j];
-                local[j] += v;
-                local[n + j] += v * v;
+        if (weights == null) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < n; j++) {
+                    double v = x[i * n + j];
+                    local[j] += v;
+                    local[n + j] += v * v;
+                }
+            }
+            local[2 * n] = rows;
+        } else {
+            if (weights.length != rows) {
+                throw new IllegalArgumentException(weights.length + " record weights for " + rows + " rows");
+            }
+            for (int i = 0; i < rows; i++) {
+                double c = weights[i];
+                for (int j = 0; j < n; j++) {
+                    double v = x[i * n + j];
+                    local[j] += c * v;
+                    local[n + j] += c * v * v;
+                }
+                local[2 * n] += c;
             }
         }
-        local[2 * n] = rows;
         double[] total = reducer.sum(local);
         double count = total[2 * n];
         double[] mean = new double[n];
@@ -58,7 +92,7 @@ public final class BatchNorm {
                 out[k] = params[gammaOffset + j] * xhat[k] + params[betaOffset + j];
             }
         }
-        return new Forward(out, xhat, invStd, java.util.Arrays.copyOf(local, 2 * n), count);
+        return new Forward(out, xhat, invStd, java.util.Arrays.copyOf(local, 2 * n), count, weights);
     }
 
     /** Eval-mode forward with running mean and (unbiased) variance at {@code running[meanOffset..]}, {@code [varOffset..]}. */
@@ -101,9 +135,17 @@ public final class BatchNorm {
             double meanDy = total[j] / f.count();
             double meanDyX = total[n + j] / f.count();
             double scale = params[gammaOffset + j] * f.invStd()[j];
-            for (int i = 0; i < rows; i++) {
-                int k = i * n + j;
-                dx[k] = scale * (dy[k] - meanDy - f.xhat()[k] * meanDyX);
+            if (f.weights() == null) {
+                for (int i = 0; i < rows; i++) {
+                    int k = i * n + j;
+                    dx[k] = scale * (dy[k] - meanDy - f.xhat()[k] * meanDyX);
+                }
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    int k = i * n + j;
+                    double c = f.weights()[i];
+                    dx[k] = scale * (dy[k] - c * meanDy - c * f.xhat()[k] * meanDyX);
+                }
             }
         }
         return dx;

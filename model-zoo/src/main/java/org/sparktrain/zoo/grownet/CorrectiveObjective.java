@@ -9,6 +9,10 @@ package org.sparktrain.zoo.grownet;
  * {@link GrowNetTask#RANKING} the loss is the RankNet loss Σ_q L_q of {@link PairwiseRankNet} over the batch's
  * queries (rows grouped by {@code queryStarts}) and g_i = ∂L/∂F_i is its per-document gradient.
  *
+ * <p>Record weights c_i (pointwise tasks; a selection's (R/n)·w_i, docs/selection.md): L = Σ_i c_i l(y_i, F(x_i)),
+ * so g_i = c_i ∂l/∂F_i, and every learner's BatchNorm layers use the weighted batch statistics ({@link BatchNorm}):
+ * an integer c_i trains exactly like row i repeated c_i times.
+ *
  * <p>Reference: Badirli et al., "Gradient Boosting Neural Networks: GrowNet", arXiv:2002.07971, 2020, Sec. 3.2.
  */
 public final class CorrectiveObjective {
@@ -31,10 +35,24 @@ public final class CorrectiveObjective {
      */
     public static ObjectiveResult compute(GrowNetModel model, double[] x, double[] y, int rows, int[] queryStarts,
                                           boolean learnBoostRate, Reducer reducer) {
+        return compute(model, x, y, rows, queryStarts, learnBoostRate, reducer, null);
+    }
+
+    /**
+     * The same with record weights c (rows, c_i &ge; 0; the class comment), or the unweighted objective when null.
+     * The ranking task takes no record weights.
+     *
+     * @param recordWeights c (rows), or null
+     */
+    public static ObjectiveResult compute(GrowNetModel model, double[] x, double[] y, int rows, int[] queryStarts,
+                                          boolean learnBoostRate, Reducer reducer, double[] recordWeights) {
         boolean ranking = model.task() == GrowNetTask.RANKING;
         if (ranking != (queryStarts != null)) {
             throw new IllegalArgumentException(ranking ? "the ranking task needs query starts"
                     : "query starts are only for the ranking task");
+        }
+        if (ranking && recordWeights != null) {
+            throw new IllegalArgumentException("the ranking task takes no record weights");
         }
         int k = model.numLearners();
         if (k == 0) {
@@ -44,7 +62,7 @@ public final class CorrectiveObjective {
         double[] phi = null;
         double[] sumF = new double[rows];
         for (int j = 0; j < k; j++) {
-            passes[j] = model.learner(j).forwardTrain(x, phi, rows, reducer);
+            passes[j] = model.learner(j).forwardTrain(x, phi, rows, reducer, recordWeights);
             phi = passes[j].phi();
             double[] f = passes[j].f();
             for (int i = 0; i < rows; i++) {
@@ -61,10 +79,16 @@ public final class CorrectiveObjective {
         if (ranking) {
             loss = PairwiseRankNet.loss(score, y, queryStarts);
             g = PairwiseRankNet.statistics(score, y, queryStarts).g();
-        } else {
+        } else if (recordWeights == null) {
             for (int i = 0; i < rows; i++) {
                 loss += model.task().loss(y[i], score[i]);
                 g[i] = model.task().lossGradient(y[i], score[i]);
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                double c = recordWeights[i];
+                loss += c * model.task().loss(y[i], score[i]);
+                g[i] = c * model.task().lossGradient(y[i], score[i]);
             }
         }
         double dAlpha = 0;

@@ -103,6 +103,15 @@ public enum GrowNetTask {
      * log(#pos/#neg) (binary), mean((2^r − 1)/16) (ranking).
      */
     public double initialScore(double labelSum, long count) {
+        return initialScore(labelSum, (double) count);
+    }
+
+    /**
+     * c0 from the sum and count of {@link #initialScoreTerm}, either plain or with record weights c_i: the weighted
+     * label sum Σ c_i y_i and the weight sum C = Σ c_i give the weighted mean Σ c_i y_i / C (regression) and the
+     * weighted log-odds log(Σ_pos c_i / Σ_neg c_i) (binary), as if row i were repeated c_i times.
+     */
+    public double initialScore(double labelSum, double count) {
         if (count == 0) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -112,8 +121,11 @@ public enum GrowNetTask {
         double pos = (count + labelSum) / 2;
         double neg = count - pos;
         if (pos == 0 || neg == 0) {
-            throw new IllegalArgumentException("binary training data has only one class (" + (long) pos
-                    + " positive, " + (long) neg + " negative)");
+            boolean whole = count == Math.rint(count);
+            throw new IllegalArgumentException("binary training data has only one class ("
+                    + (whole ? Long.toString((long) pos) : Double.toString(pos)) + " positive, "
+                    + (whole ? Long.toString((long) neg) : Double.toString(neg)) + " negative" + (whole ? "" : " (weighted)")
+                    + ")");
         }
         return Math.log(pos / neg);
     }

@@ -188,7 +188,7 @@ public final class WeakLearner {
             return f;
         }
 
-        /** Rows of the global batch (BatchNorm's N). */
+        /** Rows of the global batch (BatchNorm's N; with record weights their sum C). */
         public double globalRows() {
             return bn1.count();
         }
@@ -215,19 +215,28 @@ public final class WeakLearner {
 
     /** Train-mode forward of x (rows, d) and φ_prev (rows, H); batch statistics summed over workers by {@code reducer}. */
     public Pass forwardTrain(double[] x, double[] phiPrev, int rows, Reducer reducer) {
+        return forwardTrain(x, phiPrev, rows, reducer, null);
+    }
+
+    /**
+     * Train-mode forward whose BatchNorm layers use the record weights {@code weights} (rows; weighted batch
+     * statistics, {@link BatchNorm}), or the unweighted pass when null. The loss handed to {@link #backward} must
+     * carry the same weights (∂L/∂f_i = c_i ∂ℓ_i/∂f_i).
+     */
+    public Pass forwardTrain(double[] x, double[] phiPrev, int rows, Reducer reducer, double[] weights) {
         Pass p = new Pass();
         p.rows = rows;
         double[] z = x;
         if (stacked) {
             requirePrev(x, phiPrev, rows);
             p.bn0 = BatchNorm.train(Dense.hstack(x, inputs, phiPrev, hidden, rows), rows, in, params, oG0, oBe0,
-                    reducer);
+                    reducer, weights);
             z = p.bn0.out();
         }
         p.z = z;
         p.u = Dense.mul(z, rows, in, Arrays.copyOfRange(params, oW1, oW1 + in * hidden), hidden);
         Dense.addRow(p.u, rows, params, oB1, hidden);
-        p.bn1 = BatchNorm.train(leaky(p.u), rows, hidden, params, oG1, oBe1, reducer);
+        p.bn1 = BatchNorm.train(leaky(p.u), rows, hidden, params, oG1, oBe1, reducer, weights);
         p.phi = Dense.mul(p.bn1.out(), rows, hidden, Arrays.copyOfRange(params, oW2, oW2 + hidden * hidden), hidden);
         Dense.addRow(p.phi, rows, params, oB2, hidden);
         p.f = head(p.phi, rows);

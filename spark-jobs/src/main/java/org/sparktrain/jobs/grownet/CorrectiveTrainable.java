@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
  * learners in train mode with synchronised BatchNorm. L2 weight decay λ is added as λ·weight·θ (not on a constant
  * α), weight = the engine weight of the batch. For the ranking task each record is one whole query
  * ({@link QueryPacking}), the loss is the RankNet loss summed over the batch's queries and the weight is the number
- * of queries (the reference code's per-query average).
+ * of queries (the reference code's per-query average). With record weights (column {@code w}) the loss is
+ * Σ c_i l(y_i, F(x_i)) with weighted BatchNorm statistics ({@link CorrectiveObjective}); the engine weight stays the
+ * row count.
  */
 final class CorrectiveTrainable extends DoubleObjectiveTrainable {
     private final Factory spec;
@@ -54,10 +56,12 @@ final class CorrectiveTrainable extends DoubleObjectiveTrainable {
             y = RunningStatistics.toDoubles(batch.rows(StageTrainable.Y));
             weight = rows;
         }
+        double[] recordWeights = spec.weighted ? RunningStatistics.toDoubles(batch.rows(StageTrainable.W)) : null;
         ObjectiveResult r = CorrectiveObjective.compute(model, x, y, rows, starts, spec.learnBoostRate,
-                new CollectiveReducer(context.collective(), context.step()));
+                new CollectiveReducer(context.collective(), context.step()), recordWeights);
         int decayed = spec.learnBoostRate ? theta.length : theta.length - 1; // α (last) is not decayed when constant
-        return finish(r, theta, spec.l2, weight, decayed, spec.runningStatistics(), context, rows);
+        return finish(r, theta, spec.l2, weight, decayed, spec.runningStatistics(), context,
+                recordWeights == null ? rows : StageTrainable.sum(recordWeights));
     }
 
     /** Carries the ensemble (serialised) to the workers. */
@@ -67,10 +71,14 @@ final class CorrectiveTrainable extends DoubleObjectiveTrainable {
         final boolean learnBoostRate;
         final double l2;
         final int queryWidth;
+        final boolean weighted;
         private final RunningStatistics running;
 
-        /** @param queryWidth K, documents per packed query record for the ranking task; 0 otherwise */
-        Factory(GrowNetModel model, boolean learnBoostRate, double l2, int queryWidth) {
+        /**
+         * @param queryWidth K, documents per packed query record for the ranking task; 0 otherwise
+         * @param weighted   records carry a weight c_i in column {@code w}
+         */
+        Factory(GrowNetModel model, boolean learnBoostRate, double l2, int queryWidth, boolean weighted) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
                 model.write(out);
@@ -81,12 +89,16 @@ final class CorrectiveTrainable extends DoubleObjectiveTrainable {
             this.learnBoostRate = learnBoostRate;
             this.l2 = l2;
             this.queryWidth = queryWidth;
+            this.weighted = weighted;
+            if (weighted && queryWidth > 0) {
+                throw new IllegalArgumentException("the ranking task takes no record weights");
+            }
             boolean[] stacked = new boolean[model.numLearners()];
             for (int k = 0; k < stacked.length; k++) {
                 stacked[k] = model.learner(k).stacked();
             }
             this.running = new RunningStatistics(model.inputs(), model.hidden(), stacked, model.flatRunning());
-            this.key = "grownet-corrective-" + java.util.Arrays.hashCode(modelBytes) + "-" + learnBoostRate + "-" + l2 + "-" + queryWidth;
+            this.key = "grownet-corrective-" + java.util.Arrays.hashCode(modelBytes) + "-" + learnBoostRate + "-" + l2 + "-" + queryWidth + (weighted ? "-weighted" : "");
         }
 
         GrowNetModel model() {

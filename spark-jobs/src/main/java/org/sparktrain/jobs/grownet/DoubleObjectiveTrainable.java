@@ -44,12 +44,13 @@ abstract class DoubleObjectiveTrainable implements Trainable {
 
     /**
      * Finishes a step: adds λ·weight·θ_i to the summed gradient for i &lt; {@code decayed} (the rest get no decay),
-     * reports the BatchNorm sums of {@code rows} rows to {@code running}, and keeps the gradient for the engine.
+     * reports the BatchNorm sums of {@code rows} rows (with record weights: their weight sum) to {@code running}, and
+     * keeps the gradient for the engine.
      *
      * @return the step's summed loss with the engine weight {@code weight}
      */
     final StepResult finish(ObjectiveResult r, double[] theta, double l2, double weight, int decayed,
-                            RunningStatistics running, StepContext context, int rows) {
+                            RunningStatistics running, StepContext context, double rows) {
         double[] g = r.gradient();
         for (int i = 0; i < decayed; i++) {
             g[i] += l2 * weight * theta[i];

@@ -34,7 +34,7 @@ final class EnsembleColumns {
     private EnsembleColumns() {
     }
 
-    /** @param prepared rows (id, x: array&lt;float&gt; standardised, y: float) */
+    /** @param prepared rows (id, x: array&lt;float&gt; standardised, y: float[, w: float record weight]) */
     static Dataset<Row> score(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int inputs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<byte[]> bytes = jsc.broadcast(bytes(model));
@@ -162,17 +162,18 @@ final class EnsembleColumns {
         int h = m.hidden();
         for (int i = 0; i < n; i++) {
             Row r = block.get(i);
-            Object[] values = new Object[withPhi ? 5 : 4];
-            values[0] = r.get(0);
-            values[1] = r.get(1);
-            values[2] = r.get(2);
-            values[3] = (float) o.f()[i];
+            int cols = r.length(); // id, x, y, and the record weight w of a weighted fit
+            Object[] values = new Object[cols + (withPhi ? 2 : 1)];
+            for (int c = 0; c < cols; c++) {
+                values[c] = r.get(c);
+            }
+            values[cols] = (float) o.f()[i];
             if (withPhi) {
                 Float[] phi = new Float[h];
                 for (int j = 0; j < h; j++) {
                     phi[j] = (float) o.phi()[i * h + j];
                 }
-                values[4] = phi;
+                values[cols + 1] = phi;
             }
             out.add(RowFactory.create(values));
         }

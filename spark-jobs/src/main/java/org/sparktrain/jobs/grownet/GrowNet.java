@@ -70,6 +70,10 @@ import java.util.UUID;
  * ({@link CarriedStepSize}). The training set is trimmed to a
  * multiple of {@code workers} records (at most workers − 1 dropped, the highest ids), so every worker has a
  * non-empty batch at every step. Never stops the SparkContext; repeated fits in one session are independent.
+ * Record weights ({@link GrowNetParams#weightCol}, e.g. a selection's (R/n)·w_i): c_i multiplies every per-record
+ * loss term of the stage fits and corrective steps, and weights c0, the feature standardisation and the BatchNorm
+ * batch and running statistics, so an integer c_i trains like row i repeated c_i times; without a weight column the
+ * code path is the unweighted one, unchanged.
  */
 public final class GrowNet {
     private static final Logger LOG = LoggerFactory.getLogger(GrowNet.class);
@@ -92,13 +96,14 @@ public final class GrowNet {
         SparkSession spark = train.sparkSession();
         GrowNetTask task = params.taskType();
         long t0 = System.nanoTime();
-        Dataset<Row> raw = canonical(train, "training data");
+        Dataset<Row> raw = canonical(train, "training data", params.weightCol());
         List<Row> stats = raw.javaRDD().map(r -> r).take(1);
         if (stats.isEmpty()) {
             throw new IllegalArgumentException("training data is empty");
         }
         int d = ((List<?>) stats.get(0).getList(1)).size();
-        double[] moments = raw.javaRDD().treeAggregate(new double[2 * d + 2], (acc, r) -> {
+        boolean weighted = params.weightCol() != null;
+        double[] moments = weighted ? weightedMoments(raw, d, task) : raw.javaRDD().treeAggregate(new double[2 * d + 2], (acc, r) -> {
             List<Object> x = r.getList(1);
             for (int j = 0; j < d; j++) {
                 double v = ((Number) x.get(j)).doubleValue();
@@ -115,12 +120,15 @@ public final class GrowNet {
             return a;
         });
         long n = (long) moments[2 * d + 1];
+        // the weight sum C (weighted) or the row count: the divisor of the feature moments and of c0
+        double mass = weighted ? moments[2 * d + 2] : n;
         FeatureScaling scaling = params.featureScaling().equals("quantile") ? quantileScaling(raw, d)
-                : standardScaling(moments, d, n);
+                : standardScaling(moments, d, mass);
         int workers = params.workers();
         boolean ranking = task == GrowNetTask.RANKING;
         GrowNetModel model = new GrowNetModel(task, d, params.hidden(), scaling,
-                task.initialScore(moments[2 * d], n), params.boostRate(), List.of());
+                weighted ? task.initialScore(moments[2 * d], mass) : task.initialScore(moments[2 * d], n),
+                params.boostRate(), List.of());
         long kept;
         int width = 0; // documents per packed query record (ranking)
         Dataset<Row> prepared;
@@ -132,7 +140,7 @@ public final class GrowNet {
             width = packed.width();
             kept = packed.documents();
             if (validation != null) {
-                val = QueryPacking.pack(spark, standardized(spark, canonical(validation, "validation data"),
+                val = QueryPacking.pack(spark, standardized(spark, canonical(validation, "validation data", null),
                         scaling), d, false, workers).data();
             }
             LOG.info("GrowNet RANKING: {} training documents, {} informative queries used ({} documents, at most {}"
@@ -143,11 +151,12 @@ public final class GrowNet {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             prepared.count();
             if (validation != null) {
-                val = standardized(spark, canonical(validation, "validation data"), scaling)
+                val = standardized(spark, canonical(validation, "validation data", null), scaling)
                         .persist(StorageLevel.MEMORY_AND_DISK());
             }
-            LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}", task, n, kept, d,
-                    model.initialScore());
+            LOG.info("GrowNet {}: {} training records ({} used), {} features, c0 = {}{}", task, n, kept, d,
+                    model.initialScore(), weighted ? ", record weights '" + params.weightCol() + "' summing to "
+                            + mass : "");
         }
 
         String workDir = params.workDir() != null ? params.workDir()
@@ -181,7 +190,7 @@ public final class GrowNet {
                     stageD = CarriedStepSize.finalEstimate(stageOptimizer, fit);
                 }
                 if (preciseBatchNorm) {
-                    PreciseBatchNorm.recompute(spark, prepared, model, k - 1);
+                    PreciseBatchNorm.recompute(spark, prepared, model, k - 1, weighted);
                 }
                 if (params.correctiveStep() && k >= params.firstCorrectiveStage()) {
                     OptimizerConfig correctiveOptimizer = params.correctiveOptimizer(halvings);
@@ -193,7 +202,7 @@ public final class GrowNet {
                         correctiveD = CarriedStepSize.finalEstimate(correctiveOptimizer, r);
                     }
                     if (preciseBatchNorm) {
-                        PreciseBatchNorm.recompute(spark, prepared, model, 0);
+                        PreciseBatchNorm.recompute(spark, prepared, model, 0, weighted);
                     }
                 }
                 if (k % params.halveEvery() == 0) {
@@ -242,6 +251,10 @@ public final class GrowNet {
         summary.put("bestValidation", bestMetric);
         summary.put("trainSeconds", (System.nanoTime() - t0) / 1e9);
         summary.put("trainRecords", kept);
+        if (weighted) {
+            summary.put("weightCol", params.weightCol());
+            summary.put("weightSum", mass);
+        }
         return new GrowNetSparkModel(best, params.featuresCol(), params.predictionCol(), summary);
     }
 
@@ -279,12 +292,15 @@ public final class GrowNet {
         boolean stacked = k > 1;
         long seed = params.seed() * 1_000_003L + k;
         StageTrainable.Factory factory = new StageTrainable.Factory(model.task(), d, h, stacked, seed,
-                model.boostRate(), params.secondOrder(), l2, width);
+                model.boostRate(), params.secondOrder(), l2, width, params.weightCol() != null);
         int per = Math.max(width, 1); // packed query records hold K documents
         List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, d * per),
                 ColumnSpec.of(StageTrainable.Y, per), ColumnSpec.of(StageTrainable.SCORE, per)));
         if (stacked) {
             columns.add(ColumnSpec.of(StageTrainable.PHI, h * per));
+        }
+        if (params.weightCol() != null) {
+            columns.add(ColumnSpec.of(StageTrainable.W, 1));
         }
         if (width > 0) {
             columns.add(ColumnSpec.of(QueryPacking.N, 1));
@@ -309,11 +325,14 @@ public final class GrowNet {
     private TrainingResult correct(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int k,
                                    OptimizerConfig optimizer, double l2, String runDir, int width) {
         CorrectiveTrainable.Factory factory = new CorrectiveTrainable.Factory(model, params.learnBoostRate(), l2,
-                width);
+                width, params.weightCol() != null);
         long seed = params.seed() * 1_000_003L + 500_000 + k;
         int per = Math.max(width, 1);
         List<ColumnSpec> columns = new ArrayList<>(List.of(ColumnSpec.of(StageTrainable.X, model.inputs() * per),
                 ColumnSpec.of(StageTrainable.Y, per)));
+        if (params.weightCol() != null) {
+            columns.add(ColumnSpec.of(StageTrainable.W, 1));
+        }
         if (width > 0) {
             columns.add(ColumnSpec.of(QueryPacking.N, 1));
         }
@@ -350,9 +369,17 @@ public final class GrowNet {
         }
     }
 
-    /** (id: long 0..n-1, x: array&lt;float&gt; raw, y: float canonical) from the user's columns. */
-    private Dataset<Row> canonical(Dataset<Row> data, String what) {
+    /**
+     * (id: long 0..n-1, x: array&lt;float&gt; raw, y: float canonical[, w: float record weight]) from the user's
+     * columns; the weight column only when {@code weightCol} is not null.
+     */
+    private Dataset<Row> canonical(Dataset<Row> data, String what, String weightCol) {
         StructType schema = data.schema();
+        if (weightCol != null && !java.util.Arrays.asList(schema.fieldNames()).contains(weightCol)) {
+            throw new IllegalArgumentException(what + ": no weight column '" + weightCol + "' (weightCol) in "
+                    + schema.simpleString());
+        }
+        int wi = weightCol == null ? -1 : schema.fieldIndex(weightCol);
         for (String c : List.of(params.featuresCol(), params.labelCol())) {
             if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
                 throw new IllegalArgumentException(what + ": no column '" + c + "' in " + schema.simpleString());
@@ -386,6 +413,15 @@ public final class GrowNet {
                 throw new IllegalArgumentException(what + ": row " + t._2() + " has a null '" + lc + "'");
             }
             double y = task.canonicalLabel(((Number) r.get(li)).doubleValue(), what + " row " + t._2() + " column '" + lc + "'");
+            if (wi >= 0) {
+                Object c = r.isNullAt(wi) ? null : r.get(wi);
+                double v = c instanceof Number num ? num.doubleValue() : Double.NaN;
+                if (!(v >= 0) || !Double.isFinite((float) v)) {
+                    throw new IllegalArgumentException(what + ": row " + t._2() + " has weight " + c + " in '"
+                            + weightCol + "' (weightCol); record weights must be finite and >= 0");
+                }
+                return RowFactory.create(t._2(), boxed, (float) y, (float) v);
+            }
             if (!ranking) {
                 return RowFactory.create(t._2(), boxed, (float) y);
             }
@@ -394,12 +430,38 @@ public final class GrowNet {
             }
             return RowFactory.create(t._2(), boxed, (float) y, String.valueOf(r.get(qi)));
         });
-        return data.sparkSession().createDataFrame(rows, ranking ? prepSchema().add("query", DataTypes.StringType,
-                false) : prepSchema());
+        StructType out = wi >= 0 ? prepSchema().add(StageTrainable.W, DataTypes.FloatType, false)
+                : ranking ? prepSchema().add("query", DataTypes.StringType, false) : prepSchema();
+        return data.sparkSession().createDataFrame(rows, out);
+    }
+
+    /**
+     * Σ c·x, Σ c·x² (per feature), Σ c·term(y), the row count and C = Σ c over rows (id, x, y, c): the moments of
+     * the data with row i repeated c_i times.
+     */
+    private static double[] weightedMoments(Dataset<Row> raw, int d, GrowNetTask task) {
+        return raw.javaRDD().treeAggregate(new double[2 * d + 3], (acc, r) -> {
+            List<Object> x = r.getList(1);
+            double c = r.getFloat(3);
+            for (int j = 0; j < d; j++) {
+                double v = ((Number) x.get(j)).doubleValue();
+                acc[j] += c * v;
+                acc[d + j] += c * v * v;
+            }
+            acc[2 * d] += c * task.initialScoreTerm(r.getFloat(2));
+            acc[2 * d + 1] += 1;
+            acc[2 * d + 2] += c;
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return a;
+        });
     }
 
     /** (x − mean)/sd with the training moments (scale 1 for a constant feature, which stays at 0 after centring). */
-    private static FeatureScaling standardScaling(double[] moments, int d, long n) {
+    private static FeatureScaling standardScaling(double[] moments, int d, double n) {
         double[] mean = new double[d];
         double[] scale = new double[d];
         for (int j = 0; j < d; j++) {
@@ -446,8 +508,8 @@ public final class GrowNet {
             for (int j = 0; j < d; j++) {
                 z[j] = (float) scaling.apply(j, ((Number) x.get(j)).doubleValue());
             }
-            if (r.length() > 3) { // ranking: keep the query key
-                return RowFactory.create(r.getLong(0), z, r.getFloat(2), r.getString(3));
+            if (r.length() > 3) { // ranking: keep the query key; weighted: keep the weight
+                return RowFactory.create(r.getLong(0), z, r.getFloat(2), r.get(3));
             }
             return RowFactory.create(r.getLong(0), z, r.getFloat(2));
         });

@@ -50,13 +50,38 @@ import java.util.List;
  *                         start each stage fit from the d the previous stage fit ended with, and each corrective step
  *                         from the previous corrective step's d, instead of restarting from d0; default true (no effect
  *                         on other optimizer types)
+ * @param weightCol        optional column of non-negative record weights c_i (Spark ML's {@code weightCol}): the
+ *                         fit then trains as if row i were repeated c_i times: c_i multiplies each stage's
+ *                         per-record loss h_i (α f_k − ỹ_i)² (Newton or first-order weight), the corrective step's
+ *                         per-record loss, the initial score c0 (weighted mean, weighted log-odds), the feature
+ *                         standardisation (weighted mean and sd) and the synchronised BatchNorm batch statistics;
+ *                         the engine still averages over the rows of a batch, so the weights' scale is the loss
+ *                         scale ({@code train-grownet} passes a selection's (R/n)·w, docs/selection.md). Not for
+ *                         ranking nor with {@code featureScaling: quantile}. Default null: unweighted, exactly the
+ *                         code path without weights
  */
 public record GrowNetParams(String task, Integer hidden, Integer stages, OptimizerConfig optimizer, Double l2,
                             Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
                             Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
                             Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
                             String predictionCol, String workDir, String queryCol, String featureScaling,
-                            Boolean carryStepSize) implements java.io.Serializable {
+                            Boolean carryStepSize,
+                            @com.fasterxml.jackson.annotation.JsonInclude(
+                                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            String weightCol) implements java.io.Serializable {
+    /** The settings without record weights (the canonical constructor with {@code weightCol} null). */
+    public GrowNetParams(String task, Integer hidden, Integer stages, OptimizerConfig optimizer, Double l2,
+                         Integer batchSize, Integer epochsPerStage, Integer correctiveEpochs, Double boostRate,
+                         Boolean secondOrder, Boolean learnBoostRate, Boolean correctiveStep, Integer halveEvery,
+                         Integer patience, Integer workers, Long seed, String featuresCol, String labelCol,
+                         String predictionCol, String workDir, String queryCol, String featureScaling,
+                         Boolean carryStepSize) {
+        this(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs, boostRate, secondOrder,
+                learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol, labelCol,
+                predictionCol, workDir, queryCol, featureScaling, carryStepSize, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator // the canonical constructor binds the YAML
     public GrowNetParams {
         task = Check.oneOf("task", task, "regression", List.of("regression", "binary", "ranking"));
         hidden = Check.atLeast("hidden", hidden, 16, 1);
@@ -88,6 +113,15 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Optimiz
         queryCol = queryCol == null ? "query" : queryCol;
         featureScaling = Check.oneOf("featureScaling", featureScaling, "standard", List.of("standard", "quantile"));
         carryStepSize = carryStepSize == null || carryStepSize;
+        weightCol = weightCol == null || weightCol.isBlank() ? null : weightCol;
+        if (weightCol != null && task.equals("ranking")) {
+            throw new IllegalArgumentException("weightCol: the ranking task takes no record weights (its RankNet "
+                    + "loss is pairwise within a query)");
+        }
+        if (weightCol != null && featureScaling.equals("quantile")) {
+            throw new IllegalArgumentException("weightCol: featureScaling 'quantile' takes no record weights (its "
+                    + "knots are unweighted quantiles); use featureScaling: standard");
+        }
     }
 
     public static GrowNetParams defaults() {
@@ -133,33 +167,40 @@ public record GrowNetParams(String task, Integer hidden, Integer stages, Optimiz
     public GrowNetParams withAblation(boolean second, boolean learnAlpha, boolean corrective) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, second, learnAlpha, corrective, halveEvery, patience, workers, seed, featuresCol, labelCol,
-                predictionCol, workDir, queryCol, featureScaling, carryStepSize);
+                predictionCol, workDir, queryCol, featureScaling, carryStepSize, weightCol);
     }
 
     /** A copy with another feature scaling ({@code standard} or {@code quantile}). */
     public GrowNetParams withFeatureScaling(String scaling) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
-                labelCol, predictionCol, workDir, queryCol, scaling, carryStepSize);
+                labelCol, predictionCol, workDir, queryCol, scaling, carryStepSize, weightCol);
     }
 
     /** A copy with another optimizer and step-size carrying. */
     public GrowNetParams withOptimizer(OptimizerConfig o, boolean carry) {
         return new GrowNetParams(task, hidden, stages, o, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
-                labelCol, predictionCol, workDir, queryCol, featureScaling, carry);
+                labelCol, predictionCol, workDir, queryCol, featureScaling, carry, weightCol);
     }
 
     /** A copy reading the query ids from another column (ranking). */
     public GrowNetParams withQueryCol(String col) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
-                labelCol, predictionCol, workDir, col, featureScaling, carryStepSize);
+                labelCol, predictionCol, workDir, col, featureScaling, carryStepSize, weightCol);
+    }
+
+    /** A copy reading record weights from {@code col} (null: unweighted). */
+    public GrowNetParams withWeightCol(String col) {
+        return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
+                boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, workers, seed, featuresCol,
+                labelCol, predictionCol, workDir, queryCol, featureScaling, carryStepSize, col);
     }
 
     public GrowNetParams withWorkers(int w) {
         return new GrowNetParams(task, hidden, stages, optimizer, l2, batchSize, epochsPerStage, correctiveEpochs,
                 boostRate, secondOrder, learnBoostRate, correctiveStep, halveEvery, patience, w, seed, featuresCol,
-                labelCol, predictionCol, workDir, queryCol, featureScaling, carryStepSize);
+                labelCol, predictionCol, workDir, queryCol, featureScaling, carryStepSize, weightCol);
     }
 }

@@ -25,7 +25,9 @@ import java.util.List;
  * every BatchNorm layer's Σz, Σz² and the row count are summed over all blocks and partitions. The running statistics
  * become the population ones: μ = Σz/N, σ² = (Σz²/N − μ²)·N/(N − 1) (unbiased, as the momentum update's). For a
  * layer whose input does not depend on earlier BatchNorm layers of the same pass (a first learner's BN1, a stacked
- * learner's input BN0) these are exact; deeper layers see block statistics upstream, as in training.
+ * learner's input BN0) these are exact; deeper layers see block statistics upstream, as in training. With record
+ * weights c_i (column {@code w}) the blocks run with weighted batch statistics and the sums are Σc·z, Σc·z² and
+ * N = Σc, as for the rows repeated c_i times.
  */
 final class PreciseBatchNorm {
     static final int BLOCK = 1024;
@@ -39,6 +41,12 @@ final class PreciseBatchNorm {
      * @param prepared rows (id, x: array&lt;float&gt; standardised, y)
      */
     static void recompute(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int from) {
+        recompute(spark, prepared, model, from, false);
+    }
+
+    /** The same; {@code weighted}: the rows carry record weights in column {@code w}. */
+    static void recompute(SparkSession spark, Dataset<Row> prepared, GrowNetModel model, int from,
+                          boolean weighted) {
         int learners = model.numLearners();
         if (from < 0 || from >= learners) {
             throw new IllegalArgumentException("learner index " + from + " outside 0.." + (learners - 1));
@@ -53,7 +61,9 @@ final class PreciseBatchNorm {
         Broadcast<byte[]> bytes = jsc.broadcast(EnsembleColumns.bytes(model));
         double[] total;
         try {
-            total = prepared.select(StageTrainable.X).javaRDD().mapPartitions((Iterator<Row> it) -> {
+            Dataset<Row> columns = weighted ? prepared.select(StageTrainable.X, StageTrainable.W)
+                    : prepared.select(StageTrainable.X);
+            total = columns.javaRDD().mapPartitions((Iterator<Row> it) -> {
                 GrowNetModel m = EnsembleColumns.read(bytes.value());
                 double[] acc = new double[size];
                 List<Row> block = new ArrayList<>(BLOCK);
@@ -71,7 +81,7 @@ final class PreciseBatchNorm {
         }
         double n = total[sums];
         if (n < 2) {
-            throw new IllegalArgumentException("precise BatchNorm needs at least 2 rows, got " + (long) n);
+            throw new IllegalArgumentException("precise BatchNorm needs at least 2 rows (weight sum), got " + n);
         }
         int o = 0;
         for (int j = from; j < learners; j++) {
@@ -100,6 +110,13 @@ final class PreciseBatchNorm {
                 x[i * d + j] = ((Number) v.get(j)).doubleValue();
             }
         }
+        double[] c = null;
+        if (block.get(0).length() > 1) { // weighted rows (x, w)
+            c = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                c[i] = block.get(i).getFloat(1);
+            }
+        }
         double[] phi = null;
         int o = 0;
         for (int j = 0; j < m.numLearners(); j++) {
@@ -107,7 +124,7 @@ final class PreciseBatchNorm {
             if (j < from) {
                 phi = w.forwardEval(x, phi, rows).phi();
             } else {
-                WeakLearner.Pass p = w.forwardTrain(x, phi, rows, Reducer.LOCAL);
+                WeakLearner.Pass p = w.forwardTrain(x, phi, rows, Reducer.LOCAL, c);
                 double[] s = p.batchNormSums();
                 for (int i = 0; i < s.length; i++) {
                     acc[o + i] += s[i];
@@ -116,7 +133,7 @@ final class PreciseBatchNorm {
                 phi = p.phi();
             }
         }
-        acc[acc.length - 1] += rows;
+        acc[acc.length - 1] += c == null ? rows : StageTrainable.sum(c);
     }
 
     private static double[] add(double[] a, double[] b) {

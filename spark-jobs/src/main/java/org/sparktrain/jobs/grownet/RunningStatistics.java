@@ -10,7 +10,8 @@ import org.sparktrain.zoo.grownet.WeakLearner;
  * every replica applies the same PyTorch-style momentum update ({@link WeakLearner#updateRunning}).
  *
  * <p>Global state: the learners' running statistics concatenated ({@code GrowNetModel.flatRunning()} layout).
- * Statistics: the learners' BatchNorm sums concatenated, then the row count.
+ * Statistics: the learners' BatchNorm sums concatenated, then the row count (with record weights: the weighted sums
+ * Σc·x, Σc·x² and the weight sum Σc, so N = Σc in the update).
  */
 final class RunningStatistics implements AlgorithmState {
     private final int inputs;
@@ -52,8 +53,8 @@ final class RunningStatistics implements AlgorithmState {
         return sumsSize + 1;
     }
 
-    /** Writes a step's statistics: BatchNorm sums, then the worker's row count. */
-    void report(double[] stats, double[] batchNormSums, int rows) {
+    /** Writes a step's statistics: BatchNorm sums, then the worker's row count (weighted: its weight sum). */
+    void report(double[] stats, double[] batchNormSums, double rows) {
         System.arraycopy(batchNormSums, 0, stats, 0, sumsSize);
         stats[sumsSize] = rows;
     }

@@ -20,12 +20,17 @@ import org.sparktrain.zoo.grownet.WeakLearner;
  * record is one whole query ({@link QueryPacking}); the targets come from {@link PairwiseRankNet} over each query's
  * documents and the engine weight is the number of documents, so the stage loss is the mean over documents as in
  * the reference code.
+ * With record weights ({@code GrowNetParams.weightCol}), every record also carries c_i ({@code w}): the loss is
+ * Σ c_i h_i (α f_k − ỹ_i)² and BatchNorm uses the weighted batch statistics ({@link StageObjective}); the running
+ * statistics get the weighted sums and N = Σ c_i. The engine weight stays the row count.
  */
 final class StageTrainable extends DoubleObjectiveTrainable {
     static final String X = "x";
     static final String Y = "y";
     static final String SCORE = "score";
     static final String PHI = "phi";
+    /** The record weight column (c_i) of weighted fits. */
+    static final String W = "w";
 
     private final Factory spec;
     private final WeakLearner learner;
@@ -45,6 +50,7 @@ final class StageTrainable extends DoubleObjectiveTrainable {
         double[] phi;
         double[] target;
         double[] weight;
+        double[] recordWeights = null;
         if (spec.queryWidth > 0) { // learning to rank: whole queries packed one per record
             String[] cols = spec.stacked ? new String[]{X, Y, SCORE, PHI} : new String[]{X, Y, SCORE};
             int[] widths = spec.stacked ? new int[]{spec.inputs, 1, 1, spec.hidden} : new int[]{spec.inputs, 1, 1};
@@ -69,10 +75,22 @@ final class StageTrainable extends DoubleObjectiveTrainable {
                 target[i] = t.target();
                 weight[i] = t.weight();
             }
+            if (spec.weighted) {
+                recordWeights = RunningStatistics.toDoubles(batch.rows(W));
+            }
         }
         ObjectiveResult r = StageObjective.compute(learner, spec.boostRate, x, phi, rows, target, weight,
-                new CollectiveReducer(context.collective(), context.step()));
-        return finish(r, theta, spec.l2, rows, theta.length, spec.runningStatistics(), context, rows);
+                new CollectiveReducer(context.collective(), context.step()), recordWeights);
+        return finish(r, theta, spec.l2, rows, theta.length, spec.runningStatistics(), context,
+                recordWeights == null ? rows : sum(recordWeights));
+    }
+
+    static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s;
     }
 
     /** Everything a worker needs to build the stage's learner; the seed fixes its initialisation everywhere. */
@@ -87,13 +105,15 @@ final class StageTrainable extends DoubleObjectiveTrainable {
         final double l2;
         final int queryWidth;
         final boolean xavier;
+        final boolean weighted;
         private final RunningStatistics running;
 
         /**
          * @param queryWidth K, documents per packed query record for {@link GrowNetTask#RANKING}; 0 otherwise
+         * @param weighted   records carry a weight c_i in column {@link #W}
          */
         Factory(GrowNetTask task, int inputs, int hidden, boolean stacked, long seed, double boostRate,
-                boolean secondOrder, double l2, int queryWidth) {
+                boolean secondOrder, double l2, int queryWidth, boolean weighted) {
             this.task = task;
             this.inputs = inputs;
             this.hidden = hidden;
@@ -104,8 +124,12 @@ final class StageTrainable extends DoubleObjectiveTrainable {
             this.l2 = l2;
             this.queryWidth = queryWidth;
             this.xavier = task == GrowNetTask.RANKING; // the reference code's L2R initialisation
+            this.weighted = weighted;
             if ((task == GrowNetTask.RANKING) != (queryWidth > 0)) {
                 throw new IllegalArgumentException("packed query records are for the ranking task only");
+            }
+            if (weighted && queryWidth > 0) {
+                throw new IllegalArgumentException("the ranking task takes no record weights");
             }
             WeakLearner fresh = WeakLearner.create(inputs, hidden, stacked, seed, xavier);
             this.running = new RunningStatistics(inputs, hidden, new boolean[]{stacked}, fresh.running());
@@ -123,7 +147,7 @@ final class StageTrainable extends DoubleObjectiveTrainable {
         @Override
         public String cacheKey() {
             return "grownet-stage-" + inputs + "-" + hidden + "-" + stacked + "-" + seed + "-" + boostRate + "-"
-                    + secondOrder + "-" + l2 + "-" + task + "-" + queryWidth;
+                    + secondOrder + "-" + l2 + "-" + task + "-" + queryWidth + (weighted ? "-weighted" : "");
         }
     }
 }

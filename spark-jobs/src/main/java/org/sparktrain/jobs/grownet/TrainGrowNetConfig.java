@@ -18,8 +18,9 @@ public record TrainGrowNetConfig(String runId, String output, GrowNetDataConfig 
         runId = runId == null ? "grownet" : runId;
         output = output == null ? "runs" : output;
         if (data == null) {
-            throw new IllegalArgumentException("data: is required (data.train = path of a FANN file, or data.format: "
-                    + "retrieval with data.dataset for ranking)");
+            throw new IllegalArgumentException("data: is required (data.train = path of a FANN file, data.format: "
+                    + "prepared with data.dataset = a prepared table, or data.format: retrieval with data.dataset for "
+                    + "ranking)");
         }
         grownet = grownet == null ? GrowNetParams.defaults() : grownet;
         boolean ranking = grownet.taskType() == org.sparktrain.zoo.grownet.GrowNetTask.RANKING;
@@ -30,6 +31,11 @@ public record TrainGrowNetConfig(String runId, String output, GrowNetDataConfig 
         if (!ranking && data.retrieval()) {
             throw new IllegalArgumentException("data.format: 'retrieval' is reranked with grownet.task: ranking, got "
                     + "task '" + grownet.task() + "'");
+        }
+        if (grownet.weightCol() != null) {
+            throw new IllegalArgumentException("grownet.weightCol: train-grownet sets the record weights itself from "
+                    + "the training data's weight column (data.format: prepared with a selection, data.weights); "
+                    + "remove the key");
         }
         spark = spark == null ? SparkConfig.defaults() : spark;
         Check.required("output", output);

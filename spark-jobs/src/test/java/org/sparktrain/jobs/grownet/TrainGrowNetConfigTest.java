@@ -73,6 +73,29 @@ class TrainGrowNetConfigTest {
         assertTrue(e.getMessage().contains("beta1"), e.getMessage());
     }
 
+    @Test
+    void preparedFormatDefaultsAndTheShippedSelectionConfig() throws Exception {
+        GrowNetDataConfig d = ConfigLoader.bind(ConfigLoader.parse("data: {format: prepared, dataset: /d}\n", "t.yaml"),
+                TrainGrowNetConfig.class, "t.yaml").data();
+        assertTrue(d.prepared());
+        assertEquals("train", d.trainSplit());
+        assertEquals(null, d.testSplit()); // resolved at run time: test when the dataset has one
+        assertEquals(10, d.validationEvery());
+        assertTrue(d.weights());
+        assertEquals(null, d.selection());
+        assertEquals("/d", d.trainDataset());
+        TrainGrowNetConfig sel = load("train-grownet-census-house-selection.yaml");
+        assertTrue(sel.data().prepared());
+        assertEquals("data/selections/census-house-lev10", sel.data().trainDataset());
+        assertEquals("data/prepared/census-house", sel.data().dataset());
+        assertEquals("standard", sel.grownet().featureScaling());
+        assertEquals(null, sel.grownet().weightCol());
+        // the FANN format keeps its keys only (nothing of the prepared format is filled in)
+        GrowNetDataConfig fann = load("train-grownet-census-house.yaml").data();
+        assertEquals(null, fann.weights());
+        assertEquals(null, fann.trainSplit());
+    }
+
     private static GrowNetParams bind(String yaml) {
         return ConfigLoader.bind(ConfigLoader.parse(yaml, "t.yaml"), TrainGrowNetConfig.class, "t.yaml").grownet();
     }
@@ -93,7 +116,21 @@ class TrainGrowNetConfigTest {
                 {"data: {train: /x, testQueries: 5}\n", "testQueries"},
                 {"data: {format: retrieval}\ngrownet: {task: ranking}\n", "dataset"},
                 {"data: {train: /x}\ngrownet: {featureScaling: log}\n", "featureScaling"},
-                {"data: {train: /x, selection: /s}\n", "data.selection: train-grownet does not train on a selection"}}) {
+                {"data: {train: /x, selection: /s}\n", "data.selection: format 'fann' does not read a selection: a "
+                        + "selection is a prepared table, so prepare the FANN file first"},
+                {"data: {format: retrieval, dataset: /d, selection: /s}\ngrownet: {task: ranking}\n",
+                        "data.selection: format 'retrieval' does not read a selection"},
+                {"data: {train: /x, weights: false}\n", "data.weights: not used by format 'fann'"},
+                {"data: {train: /x, trainSplit: train}\n", "data.trainSplit: not used by format 'fann'"},
+                {"data: {format: prepared}\n", "data.dataset"},
+                {"data: {format: prepared, dataset: /d, train: /x}\n", "data.train: not used by format 'prepared'"},
+                {"data: {format: prepared, dataset: /d, candidates: 5}\n", "data.candidates: not used by format 'prepared'"},
+                {"data: {format: prepared, dataset: /d, validationEvery: 1}\n", "data.validationEvery: 1"},
+                {"data: {format: prepared, dataset: /d}\ngrownet: {task: ranking}\n", "grownet.task: 'ranking' needs"},
+                {"data: {format: prepared, dataset: /d}\ngrownet: {weightCol: w}\n", "grownet.weightCol: train-grownet sets"},
+                {"data: {train: /x, dataset: /d}\n", "data.dataset: not used by format 'fann' (a key of format "
+                        + "'prepared' or 'retrieval')"},
+                {"data: {format: parquet, dataset: /d}\n", "data.format"}}) {
             ConfigException x = assertThrows(ConfigException.class,
                     () -> ConfigLoader.bind(ConfigLoader.parse(c[0], "t.yaml"), TrainGrowNetConfig.class, "t.yaml"));
             assertTrue(x.getMessage().contains(c[1]), c[1] + ": " + x.getMessage());

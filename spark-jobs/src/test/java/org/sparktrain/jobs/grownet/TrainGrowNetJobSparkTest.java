@@ -33,7 +33,7 @@ class TrainGrowNetJobSparkTest {
         Path train = fann(tmp.resolve("t.train"), 200, 1);
         Path test = fann(tmp.resolve("t.test"), 100, 2);
         TrainGrowNetConfig cfg = new TrainGrowNetConfig("job", tmp.resolve("runs").toUri().toString(),
-                new GrowNetDataConfig("fann", train.toString(), test.toString(), 5, null, null, null, null, null, null),
+                new GrowNetDataConfig("fann", train.toString(), test.toString(), 5, null, null, null, null, null),
                 new GrowNetParams("regression", 4, 2, OptimizerConfig.of("adam", 0.01), null, 40, 1, 1, null, null, null, null, null, null, 2,
                         3L, null, null, null, tmp.resolve("work").toUri().toString(), null, null, null), null);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -69,7 +69,7 @@ class TrainGrowNetJobSparkTest {
         Path bad = tmp.resolve("bad.train");
         Files.writeString(bad, "2 2 1\n0.1 0.2\n1\n0.3 x\n0\n");
         TrainGrowNetConfig cfg = new TrainGrowNetConfig("bad", tmp.resolve("runs").toUri().toString(),
-                new GrowNetDataConfig(null, bad.toString(), null, 0, null, null, null, null, null, null), null, null);
+                new GrowNetDataConfig(null, bad.toString(), null, 0, null, null, null, null, null), null, null);
         Exception e = assertThrows(BadInputException.class,
                 () -> new TrainGrowNetJob().run(cfg, JobContext.withSession(spark, false, System.out)));
         assertTrue(e.getMessage().contains("bad.train:4"), e.getMessage());
