@@ -210,18 +210,26 @@ class GrowNetGradientTest {
     }
 
     private static GrowNetModel model(GrowNetTask task, int k, SplittableRandom rng) {
+        return randomModel(task, k, 100, 0.3, rng);
+    }
+
+    /**
+     * A GrowNet of k perturbed learners (D = 3 inputs, H = 4 hidden; learner i seeded seedBase + i), identity feature
+     * scaling, initial score c0, shrinkage 0.9; shared with {@link GrowNetRecordWeightsTest}.
+     */
+    static GrowNetModel randomModel(GrowNetTask task, int k, int seedBase, double c0, SplittableRandom rng) {
         List<WeakLearner> learners = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            learners.add(perturbed(WeakLearner.create(D, H, i > 0, 100 + i), rng));
+            learners.add(perturbed(WeakLearner.create(D, H, i > 0, seedBase + i), rng));
         }
         double[] zeros = new double[D];
         double[] ones = new double[D];
         java.util.Arrays.fill(ones, 1);
-        return new GrowNetModel(task, D, H, zeros, ones, 0.3, 0.9, learners);
+        return new GrowNetModel(task, D, H, zeros, ones, c0, 0.9, learners);
     }
 
     /** Random γ, β and running statistics away from their initial values, so every term is exercised. */
-    private static WeakLearner perturbed(WeakLearner w, SplittableRandom rng) {
+    static WeakLearner perturbed(WeakLearner w, SplittableRandom rng) {
         double[] p = w.params();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.3 * (rng.nextDouble() - 0.5);

@@ -2,7 +2,6 @@ package org.sparktrain.zoo.grownet;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -178,26 +177,11 @@ class GrowNetRecordWeightsTest {
     }
 
     private static GrowNetModel model(GrowNetTask task, int k, SplittableRandom rng) {
-        List<WeakLearner> learners = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            learners.add(perturbed(WeakLearner.create(D, H, i > 0, 200 + i), rng));
-        }
-        double[] zeros = new double[D];
-        double[] ones = new double[D];
-        java.util.Arrays.fill(ones, 1);
-        return new GrowNetModel(task, D, H, zeros, ones, 0.2, 0.9, learners);
+        return GrowNetGradientTest.randomModel(task, k, 200, 0.2, rng);
     }
 
     private static WeakLearner perturbed(WeakLearner w, SplittableRandom rng) {
-        double[] p = w.params();
-        for (int i = 0; i < p.length; i++) {
-            p[i] += 0.3 * (rng.nextDouble() - 0.5);
-        }
-        double[] r = w.running();
-        for (int i = 0; i < r.length; i++) {
-            r[i] = 0.5 + rng.nextDouble();
-        }
-        return w;
+        return GrowNetGradientTest.perturbed(w, rng);
     }
 
     private static double[] uniform(int n, SplittableRandom rng) {
