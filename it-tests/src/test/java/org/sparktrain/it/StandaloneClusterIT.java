@@ -90,7 +90,8 @@ class StandaloneClusterIT {
 
     /**
      * Sensitivity sampling with the classifier trained above (its loss at the k-means representatives, its penultimate
-     * layer as the embedding): m = 3000 draws from the 60,000 training images. Checked on the manifest and on the
+     * layer as the embedding, label-aware by default since k = 20 >= 10 classes): m = 3000 draws from the 60,000
+     * training images. Checked on the manifest and on the
      * selection's Parquet rows read back from HDFS: the multiplicities add up to m, every weight is
      * multiplicity / (m p), the weights add up to the manifest's sum, which estimates n without bias.
      */
@@ -108,7 +109,8 @@ class StandaloneClusterIT {
         JsonNode manifest = RunFiles.json(fs, "/data/mnist-5pct/manifest.json");
         JsonNode p = manifest.get("properties");
         assertEquals("sensitivity", p.get("selection.method").asText());
-        assertEquals("model", p.get("selection.embedding").asText());
+        assertEquals("model+label", p.get("selection.embedding").asText());
+        assertEquals("true", p.get("selection.labelAware").asText());
         assertEquals(3000, Long.parseLong(p.get("selection.m").asText()));
         assertEquals(20, Integer.parseInt(p.get("selection.k").asText()));
         assertEquals(60000, Long.parseLong(p.get("selection.populationSize").asText()));

@@ -27,8 +27,11 @@ import java.util.List;
  * @param labelAware    append {@value #LABEL_SEPARATION}·(largest embedding norm)·onehot(label) to every embedding
  *                      before k-means, so that no cluster mixes classes: a classifier's loss depends on the label,
  *                      so the spec's Hölder assumption |ℓ(x) − ℓ(y)| ≤ λ‖e_x − e_y‖^z can only hold between
- *                      records of the same class. Classification datasets only; needs k >= the class count;
- *                      default false (the spec's procedure as written)
+ *                      records of the same class (label-aware clustering is the spec's "embed every example" with
+ *                      the example's label as part of its embedding). Classification datasets only; needs k >= the
+ *                      class count. Default (unset): on exactly when the loss depends on a class label, i.e. a model
+ *                      is given, the dataset has at least 2 classes and k >= the class count
+ *                      ({@link #labelAwareFor}); set false for the spec's label-blind clustering as written
  * @param lambdaQuantile when set (in (0, 1]), λ is not taken from {@code lambda} but calibrated on
  *                      {@code calibrationSize} uniformly drawn records x (needs a model): λ = the q-quantile of
  *                      (ℓ(x) − ℓ̂(x)) / ‖e_x − e_A(x)‖^z over the calibration records with positive distance
@@ -80,7 +83,6 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
         seed = seed == null ? 1L : seed;
         maxIterations = maxIterations == null ? 20 : maxIterations;
         require(maxIterations >= 1, "maxIterations: must be at least 1, got " + maxIterations);
-        labelAware = labelAware != null && labelAware;
         require(lambdaQuantile == null || (lambdaQuantile > 0 && lambdaQuantile <= 1),
                 "lambdaQuantile: must be in (0, 1], got " + lambdaQuantile);
         calibrationSize = calibrationSize == null ? 1000 : calibrationSize;
@@ -109,6 +111,19 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
             throw new IllegalArgumentException("k: " + k + " clusters for only " + n + " records (k must be <= n)");
         }
         return k;
+    }
+
+    /**
+     * Whether clustering is label-aware for this selection: the configured {@code labelAware} when set, otherwise
+     * true exactly when the loss depends on a class label: a model is given, the dataset has {@code numClasses >= 2}
+     * and there are enough clusters ({@code k >= numClasses}) to keep every class apart. (Without a model ℓ̂ ≡ 0 and
+     * the label plays no role; with fewer clusters than classes the label-blind clustering is the only one possible.)
+     */
+    public boolean labelAwareFor(boolean hasModel, int numClasses, int k) {
+        if (labelAware != null) {
+            return labelAware;
+        }
+        return hasModel && numClasses >= 2 && k >= numClasses;
     }
 
     /** The embedding to use: the configured one, else {@code model} when a model is given, else {@code raw}. */

@@ -285,7 +285,8 @@ public final class SensitivitySampling {
             p.put("selection.lambdaQuantile", Double.toString(s.lambdaQuantile()));
             p.put("selection.calibrationSize", Integer.toString(s.calibrationSize()));
         }
-        p.put("selection.labelAware", Boolean.toString(s.labelAware()));
+        // the label block was appended exactly when the embedding name carries the suffix (SensitivityScores)
+        p.put("selection.labelAware", Boolean.toString(r.embedding().endsWith(SensitivityScores.LABEL_SUFFIX)));
         p.put("selection.uniformMix", Double.toString(s.uniformMix()));
         p.put("selection.z", Double.toString(r.z()));
         p.put("selection.seed", Long.toString(r.seed()));

@@ -6,9 +6,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.LoggerFactory;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.PreparedDataset;
 import scala.Tuple2;
@@ -20,19 +22,22 @@ import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * The sampling mass v(x) of every record (Axiotis et al., "Data-Efficient Learning via Clustering-Based Sensitivity
  * Sampling: Foundation Models and Beyond", ICML 2024, arXiv:2402.17327; spec: shared/specs/sensitivity-sampling.md):
  * <pre>
  * E        = embed(all n records)                       {@link RecordEmbedding}
- * C, A     = k-means(E, k)                              Spark MLlib KMeans (k-means||, seeded)
+ * C, A     = k-means(E, k)                              Spark MLlib KMeans (k-means||, seeded); k = 1: the mean
  * rep_j    = argmin_{x in cluster j} ‖e_x − C_j‖        ties broken by the smaller id
  * L_j      = ℓ(model, rep_j)                            k loss evaluations on the driver; 0 without a model
  * v(x)     = L_A(x) + λ·‖e_x − e_rep_A(x)‖^z
  * </pre>
- * Options beyond the spec's procedure (each off by default, see {@link SelectionSettings}): {@code labelAware}
- * appends a scaled one-hot label block to e_x so that clusters never mix classes; {@code lambdaQuantile} calibrates
+ * Options beyond the spec's procedure (see {@link SelectionSettings}): {@code labelAware} appends a scaled one-hot
+ * label block to e_x so that clusters never mix classes (on by default when a model's loss depends on a class label,
+ * {@link SelectionSettings#labelAwareFor}; the embedding name then ends in {@code +label}); {@code lambdaQuantile}
+ * (off by default) calibrates
  * λ on a uniform sample so that L_A(x) + λ·dist^z upper-bounds ℓ(x) on a fraction q of it; {@code uniformMix} α
  * replaces v by (1 − α)·v + α·Z/n (Z = Σ v), i.e. p = (1 − α)·v/Z + α/n.
  * Without a model ℓ̂ ≡ 0 and v is pure D^z (distance-to-representative) sampling, the degenerate case named in the
@@ -47,6 +52,8 @@ import static org.apache.spark.sql.functions.col;
  */
 public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummary> clusters, double kmeansCost,
                                 String embedding, double lambda) {
+    /** Suffix of {@link #embedding()} when the one-hot label block was appended ({@code labelAware}). */
+    public static final String LABEL_SUFFIX = "+label";
 
     /** Uniform scores: every record of {@code records} has mass 1. */
     public static SensitivityScores uniform(Dataset<Row> records) {
@@ -66,11 +73,17 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
     public static SensitivityScores compute(Dataset<Row> records, int k, SelectionSettings s, String embedding,
                                             int featureSize, int numClasses, SelectionModel model) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(records.sparkSession().sparkContext());
-        if (s.labelAware() && numClasses < 1) {
+        boolean labelAware = s.labelAwareFor(model != null, numClasses, k);
+        if (s.labelAware() == null && model != null && numClasses >= 2 && k < numClasses) {
+            LoggerFactory.getLogger(SensitivityScores.class).warn("selection.labelAware: off, because k = {} clusters "
+                    + "cannot keep the {} classes apart; clusters mix classes, so the representatives' losses are a "
+                    + "poorer proxy (set k >= {} for label-aware clusters)", k, numClasses, numClasses);
+        }
+        if (labelAware && numClasses < 1) {
             throw new BadInputException("selection.labelAware: needs a classification dataset (this one has no "
                     + "classes)");
         }
-        if (s.labelAware() && k < numClasses) {
+        if (labelAware && k < numClasses) {
             throw new BadInputException("selection.labelAware: k = " + k + " clusters cannot separate the "
                     + numClasses + " classes (k must be >= the class count)");
         }
@@ -80,22 +93,36 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
         }
         Dataset<Row> e = RecordEmbedding.embed(records.select(PreparedDataset.ID, PreparedDataset.FEATURES,
                 PreparedDataset.LABEL), embedding, featureSize, s.pcaDimensions(), s.normalize(), model);
-        if (s.labelAware()) {
+        if (labelAware) {
             e = RecordEmbedding.withLabelBlock(e, numClasses, SelectionSettings.LABEL_SEPARATION);
-            embedding = embedding + "+label";
+            embedding = embedding + LABEL_SUFFIX;
         }
         Dataset<Row> embedded = e.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            KMeansModel kmeans = new KMeans().setK(k).setSeed(s.seed()).setMaxIter(s.maxIterations())
-                    .setFeaturesCol(RecordEmbedding.EMBEDDING).setPredictionCol(SensitivitySampling.CLUSTER)
-                    .fit(embedded);
-            double cost = kmeans.summary().trainingCost();
-            Vector[] centers = kmeans.clusterCenters();
+            double cost;
+            Vector[] centers;
+            Dataset<Row> clustered;
+            if (k == 1) {
+                // Spark MLlib's KMeans refuses k = 1; its exact solution is the mean, with every record in cluster 0
+                centers = new Vector[]{embedded.select(Summarizer.mean(col(RecordEmbedding.EMBEDDING)))
+                        .first().getAs(0)};
+                clustered = embedded.withColumn(SensitivitySampling.CLUSTER, lit(0));
+                double[] mean = centers[0].toArray();
+                cost = embedded.select(RecordEmbedding.EMBEDDING).javaRDD()
+                        .map(r -> squaredDistance(((Vector) r.get(0)).toArray(), mean)).fold(0.0, Double::sum);
+            } else {
+                KMeansModel kmeans = new KMeans().setK(k).setSeed(s.seed()).setMaxIter(s.maxIterations())
+                        .setFeaturesCol(RecordEmbedding.EMBEDDING).setPredictionCol(SensitivitySampling.CLUSTER)
+                        .fit(embedded);
+                cost = kmeans.summary().trainingCost();
+                centers = kmeans.clusterCenters();
+                clustered = kmeans.transform(embedded);
+            }
             double[][] c = new double[centers.length][];
             for (int j = 0; j < c.length; j++) {
                 c[j] = centers[j].toArray();
             }
-            Dataset<Row> assigned = kmeans.transform(embedded).select(col(PreparedDataset.ID),
+            Dataset<Row> assigned = clustered.select(col(PreparedDataset.ID),
                     col(SensitivitySampling.CLUSTER), col(RecordEmbedding.EMBEDDING), col(PreparedDataset.FEATURES),
                     col(PreparedDataset.LABEL));
 

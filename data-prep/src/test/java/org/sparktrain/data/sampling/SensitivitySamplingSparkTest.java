@@ -25,6 +25,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,8 +94,9 @@ class SensitivitySamplingSparkTest {
     }
 
     private static SelectionSettings settings(int k, long m, double lambda, double z, String embedding, long seed) {
-        return new SelectionSettings("sensitivity", k, m, null, lambda, z, embedding, null, false, seed, null, null, null,
-                null, null);
+        // labelAware false: the spec's label-blind procedure, which the hand values of these tests follow
+        return new SelectionSettings("sensitivity", k, m, null, lambda, z, embedding, null, false, seed, null, false,
+                null, null, null);
     }
 
     /** id -> row of the selection's train split. */
@@ -317,7 +319,7 @@ class SensitivitySamplingSparkTest {
         }
     }
 
-    private static SelectionSettings options(int k, long m, double lambda, boolean labelAware, Double lambdaQuantile,
+    private static SelectionSettings options(int k, long m, double lambda, Boolean labelAware, Double lambdaQuantile,
                                              Integer calibrationSize, Double uniformMix, long seed) {
         return new SelectionSettings("sensitivity", k, m, null, lambda, 2.0, "raw", null, false, seed, null,
                 labelAware, lambdaQuantile, calibrationSize, uniformMix);
@@ -371,6 +373,49 @@ class SensitivitySamplingSparkTest {
         }
         checkAgainstHand(mixed, x, mixedMass, m, 4);
         assertTrue(x.weightMax() <= 6.0 / (0.5 * m) * maxMultiplicity(mixed) + 1e-12);
+    }
+
+    /**
+     * Unset {@code labelAware} is on exactly when the loss depends on a class label: with a model, 2 classes and
+     * k = 2 the selection equals the explicit label-aware one (same hand masses as above, λ = 0.25); without a model,
+     * or with k = 1 < 2 classes, the clustering is label-blind (and k = 1 is no error, unlike an explicit true).
+     */
+    @Test
+    void unsetLabelAwareIsOnExactlyWhenAModelsLossDependsOnTheLabel() throws Exception {
+        assertTrue(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 2, 2));
+        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(false, 2, 2));
+        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 0, 2)); // regression
+        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 1, 2)); // one class
+        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 3, 2)); // k < classes
+        assertFalse(options(2, 10, 1, false, null, null, null, 1).labelAwareFor(true, 2, 2));
+        assertTrue(options(2, 10, 1, true, null, null, null, 1).labelAwareFor(false, 2, 2));
+
+        String source = write(dir, "two-classes-default", TWO_CLASSES, TWO_CLASS_LABELS);
+        long m = 3000;
+        String auto = dir.resolve("label-aware-default").toString();
+        SelectionResult r = SensitivitySampling.select(spark, source, auto,
+                options(2, m, 0.25, null, null, null, null, 4), new LinearLoss());
+        assertEquals("raw+label", r.embedding());
+        checkAgainstHand(auto, r, new double[]{0.5, 0.75, 0.75, 1.6, 1.85, 1.85}, m, 4);
+        assertEquals("true", PreparedDataset.readManifest(auto, spark.sparkContext().hadoopConfiguration())
+                .properties().get("selection.labelAware"));
+
+        String noModel = dir.resolve("label-blind-without-model").toString();
+        SelectionResult d = SensitivitySampling.select(spark, source, noModel,
+                options(2, m, 0.25, null, null, null, null, 4), null);
+        assertEquals("raw", d.embedding());
+        assertEquals("false", PreparedDataset.readManifest(noModel, spark.sparkContext().hadoopConfiguration())
+                .properties().get("selection.labelAware"));
+
+        String oneCluster = dir.resolve("label-blind-one-cluster").toString();
+        SelectionResult one = SensitivitySampling.select(spark, source, oneCluster,
+                options(1, m, 0.25, null, null, null, null, 4), new LinearLoss());
+        assertEquals("raw", one.embedding());
+        assertEquals(1, one.clusters().size());
+        // k = 1 (which MLlib's KMeans refuses): the center is the mean (0, 0.5), Σ‖e − mean‖² = 4·1.25 + 2·0.25 = 5.5,
+        // and the nearest records 0 and 3 (both 0.25) tie, broken by the smaller id
+        assertEquals(5.5, one.kmeansCost(), 1e-9);
+        assertEquals(0L, one.clusters().get(0).representative());
     }
 
     private static int maxMultiplicity(String path) {

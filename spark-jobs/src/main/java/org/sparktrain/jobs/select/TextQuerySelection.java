@@ -74,7 +74,7 @@ final class TextQuerySelection {
                     + "of a text-retrieval dataset (" + cfg.data().dataset() + "): they are embedded with the "
                     + "pretrained all-MiniLM-L6-v2; leave selection.embedding unset");
         }
-        if (s.labelAware()) {
+        if (Boolean.TRUE.equals(s.labelAware())) {
             throw new BadInputException("selection.labelAware: queries have no class label");
         }
         if (s.lambdaQuantile() != null) {

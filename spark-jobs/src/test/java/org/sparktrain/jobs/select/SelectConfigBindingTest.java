@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shipped select config binds the selection options; omitted options keep the spec's procedure. */
+/** The shipped select config binds the selection options; omitted options keep the defaults (label-aware only when a model is given). */
 class SelectConfigBindingTest {
     @Test
     void shippedConfigBindsTheSelectionOptionsAndDefaultsKeepTheSpecProcedure() throws Exception {
@@ -29,7 +29,9 @@ class SelectConfigBindingTest {
         String minimal = "data: {dataset: d}\noutput: o\nselection: {m: 10}\n";
         SelectionSettings d = ConfigLoader.bind(ConfigLoader.parse(minimal, "minimal"), SelectConfig.class, "minimal")
                 .selection();
-        assertFalse(d.labelAware());
+        assertNull(d.labelAware()); // unset: label-aware exactly when a model's loss depends on a class label
+        assertTrue(d.labelAwareFor(true, 10, 100));
+        assertFalse(d.labelAwareFor(false, 10, 100));
         assertNull(d.lambdaQuantile());
         assertEquals(1.0, d.lambda());
         assertEquals(2.0, d.z());

@@ -80,7 +80,9 @@ class SelectJobSparkTest {
         DatasetManifest manifest = PreparedDataset.readManifest(dir.resolve("selected").toString(),
                 spark.sparkContext().hadoopConfiguration());
         assertEquals("120", manifest.properties().get("selection.populationSize"));
-        assertEquals("model", manifest.properties().get("selection.embedding"));
+        // labelAware unset: on by default with a classifier (k = 4 >= the class count), so every cluster is one class
+        assertEquals("model+label", manifest.properties().get("selection.embedding"));
+        assertEquals("true", manifest.properties().get("selection.labelAware"));
         assertTrue(manifest.properties().get("selection.model").startsWith("mlp [8] classifier at "));
         JsonNode summary = new ObjectMapper().readTree(dir.resolve("selected/selection.json").toFile());
         double total = summary.get("totalMass").asDouble();
@@ -107,6 +109,8 @@ class SelectJobSparkTest {
             int cluster = r.getInt(r.fieldIndex("cluster"));
             double[] h = hidden(model.network(), features(r));
             double[] hr = hidden(model.network(), features(all.get(rep.get(cluster))));
+            assertEquals(all.get(rep.get(cluster)).getInt(2), r.getInt(r.fieldIndex("label")),
+                    "record " + r.getLong(0) + " shares its cluster with a record of another class");
             double sq = 0;
             for (int j = 0; j < h.length; j++) {
                 sq += (h[j] - hr[j]) * (h[j] - hr[j]);
