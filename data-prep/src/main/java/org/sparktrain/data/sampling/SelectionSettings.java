@@ -1,5 +1,7 @@
 package org.sparktrain.data.sampling;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,7 +17,10 @@ import java.util.List;
  * @param k             number of k-means clusters, 1..n; default min(100, n)
  * @param m             number of i.i.d. draws (with replacement); exactly one of m and fraction
  * @param fraction      m as a fraction of the n records, in (0, 1]: m = max(1, round(fraction * n))
- * @param lambda        λ >= 0, the weight of the distance term: v(x) = ℓ(A(x)) + λ‖e_x - e_A(x)‖^z; default 1
+ * @param lambda        λ >= 0, the weight of the distance term: v(x) = ℓ(A(x)) + λ‖e_x - e_A(x)‖^z; default
+ *                      (unset): calibrated at q = {@value #DEFAULT_LAMBDA_QUANTILE} (see lambdaQuantile) when a
+ *                      model's loss depends on a class label (a model is given and the dataset has >= 2 classes),
+ *                      else 1 ({@link #resolvedFor})
  * @param z             z > 0, the Hölder exponent of the distance term; default 2 (the k-means case)
  * @param embedding     {@code raw} (the features), {@code pca} (Spark MLlib PCA of the features) or {@code model}
  *                      (the penultimate layer of the trained model); default model when a model is given, else raw
@@ -37,7 +42,9 @@ import java.util.List;
  *                      (ℓ(x) − ℓ̂(x)) / ‖e_x − e_A(x)‖^z over the calibration records with positive distance
  *                      (0 when all are <= 0), the smallest λ for which ℓ̂ + λ·dist^z upper-bounds the loss of a
  *                      fraction q of them. q = 1 is the empirical Hölder constant; it is dominated by records very
- *                      close to their representative, so q < 1 is usually better. Default unset
+ *                      close to their representative, so q < 1 is usually better. Default: unset, except that it
+ *                      is {@value #DEFAULT_LAMBDA_QUANTILE} when neither lambda nor lambdaQuantile is set and a
+ *                      model's loss depends on a class label
  * @param calibrationSize records drawn (uniformly, without replacement, seeded) to calibrate λ; default 1000
  * @param uniformMix    α in [0, 1): sample from the mixture p(x) = (1 − α)·v(x)/Σv + α/n (defensive importance
  *                      sampling, Hesterberg 1995: every weight 1/(m·p) is then at most n/(α·m), and the estimator's
@@ -59,6 +66,10 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
     public static final List<String> EMBEDDINGS = List.of(RAW, PCA, MODEL);
     /** Cluster count used when {@code k} is not set (capped at n). */
     public static final int DEFAULT_K = 100;
+    /** λ when neither {@code lambda} nor a calibration applies. */
+    public static final double DEFAULT_LAMBDA = 1.0;
+    /** The calibration quantile used by default for a classifier's loss (the benchmark's best setting). */
+    public static final double DEFAULT_LAMBDA_QUANTILE = 0.9;
     /** Label block scale of {@code labelAware}, in units of the largest embedding norm. */
     public static final double LABEL_SEPARATION = 10.0;
 
@@ -71,8 +82,8 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
         require(m != null || fraction != null, "m: is required (the number of draws; or set fraction, e.g. 0.1)");
         require(m == null || m > 0, "m: must be positive, got " + m);
         require(fraction == null || (fraction > 0 && fraction <= 1), "fraction: must be in (0, 1], got " + fraction);
-        lambda = lambda == null ? 1.0 : lambda;
-        require(lambda >= 0 && Double.isFinite(lambda), "lambda: must be a finite number >= 0, got " + lambda);
+        require(lambda == null || (lambda >= 0 && Double.isFinite(lambda)),
+                "lambda: must be a finite number >= 0, got " + lambda);
         z = z == null ? 2.0 : z;
         require(z > 0 && Double.isFinite(z), "z: must be a positive finite number, got " + z);
         require(embedding == null || EMBEDDINGS.contains(embedding),
@@ -124,6 +135,27 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
             return labelAware;
         }
         return hasModel && numClasses >= 2 && k >= numClasses;
+    }
+
+    /**
+     * These settings with every context-dependent default made explicit, for a selection with or without a model on a
+     * dataset of {@code numClasses} classes (0 for regression and text) in {@code k} clusters: {@code labelAware} as
+     * {@link #labelAwareFor}; {@code lambdaQuantile} = {@value #DEFAULT_LAMBDA_QUANTILE} when neither it nor
+     * {@code lambda} is set and a model's loss depends on a class label ({@code hasModel && numClasses >= 2});
+     * {@code lambda} = {@value #DEFAULT_LAMBDA} when unset (ignored when {@code lambdaQuantile} is set). Resolving
+     * resolved settings changes nothing.
+     */
+    public SelectionSettings resolvedFor(boolean hasModel, int numClasses, int k) {
+        if (labelAware == null && hasModel && numClasses >= 2 && k < numClasses) {
+            LoggerFactory.getLogger(SelectionSettings.class).warn("selection.labelAware: off, because k = {} clusters "
+                    + "cannot keep the {} classes apart; clusters mix classes, so the representatives' losses are a "
+                    + "poorer proxy (set k >= {} for label-aware clusters)", k, numClasses, numClasses);
+        }
+        Double q = lambdaQuantile != null ? lambdaQuantile
+                : lambda == null && hasModel && numClasses >= 2 ? DEFAULT_LAMBDA_QUANTILE : null;
+        return new SelectionSettings(method, this.k, m, fraction, lambda == null ? DEFAULT_LAMBDA : lambda, z,
+                embedding, pcaDimensions, normalize, seed, maxIterations, labelAwareFor(hasModel, numClasses, k), q,
+                calibrationSize, uniformMix);
     }
 
     /** The embedding to use: the configured one, else {@code model} when a model is given, else {@code raw}. */

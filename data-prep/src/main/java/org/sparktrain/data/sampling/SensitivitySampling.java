@@ -138,6 +138,8 @@ public final class SensitivitySampling {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("selection." + e.getMessage() + " in " + source + "/train", e);
             }
+            // the context-dependent defaults made explicit, so the summary records the values used
+            s = s.resolvedFor(model != null, manifest.isRegression() ? 0 : manifest.numClasses(), k);
             scores = SensitivityScores.compute(records, k, s, embedding, manifest.featureSize(),
                     manifest.isRegression() ? 0 : manifest.numClasses(), model);
         }
@@ -285,8 +287,7 @@ public final class SensitivitySampling {
             p.put("selection.lambdaQuantile", Double.toString(s.lambdaQuantile()));
             p.put("selection.calibrationSize", Integer.toString(s.calibrationSize()));
         }
-        // the label block was appended exactly when the embedding name carries the suffix (SensitivityScores)
-        p.put("selection.labelAware", Boolean.toString(r.embedding().endsWith(SensitivityScores.LABEL_SUFFIX)));
+        p.put("selection.labelAware", Boolean.toString(Boolean.TRUE.equals(s.labelAware())));
         p.put("selection.uniformMix", Double.toString(s.uniformMix()));
         p.put("selection.z", Double.toString(r.z()));
         p.put("selection.seed", Long.toString(r.seed()));

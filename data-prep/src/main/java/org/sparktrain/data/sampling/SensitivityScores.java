@@ -10,7 +10,6 @@ import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.LoggerFactory;
 import org.sparktrain.data.BadInputException;
 import org.sparktrain.data.PreparedDataset;
 import scala.Tuple2;
@@ -37,7 +36,8 @@ import static org.apache.spark.sql.functions.lit;
  * Options beyond the spec's procedure (see {@link SelectionSettings}): {@code labelAware} appends a scaled one-hot
  * label block to e_x so that clusters never mix classes (on by default when a model's loss depends on a class label,
  * {@link SelectionSettings#labelAwareFor}; the embedding name then ends in {@code +label}); {@code lambdaQuantile}
- * (off by default) calibrates
+ * (by default q = 0.9 when a model's loss depends on a class label and λ is not set,
+ * {@link SelectionSettings#resolvedFor}) calibrates
  * λ on a uniform sample so that L_A(x) + λ·dist^z upper-bounds ℓ(x) on a fraction q of it; {@code uniformMix} α
  * replaces v by (1 − α)·v + α·Z/n (Z = Σ v), i.e. p = (1 − α)·v/Z + α/n.
  * Without a model ℓ̂ ≡ 0 and v is pure D^z (distance-to-representative) sampling, the degenerate case named in the
@@ -73,12 +73,8 @@ public record SensitivityScores(JavaRDD<ScoredRecord> scored, List<ClusterSummar
     public static SensitivityScores compute(Dataset<Row> records, int k, SelectionSettings s, String embedding,
                                             int featureSize, int numClasses, SelectionModel model) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(records.sparkSession().sparkContext());
-        boolean labelAware = s.labelAwareFor(model != null, numClasses, k);
-        if (s.labelAware() == null && model != null && numClasses >= 2 && k < numClasses) {
-            LoggerFactory.getLogger(SensitivityScores.class).warn("selection.labelAware: off, because k = {} clusters "
-                    + "cannot keep the {} classes apart; clusters mix classes, so the representatives' losses are a "
-                    + "poorer proxy (set k >= {} for label-aware clusters)", k, numClasses, numClasses);
-        }
+        s = s.resolvedFor(model != null, numClasses, k);
+        boolean labelAware = s.labelAware();
         if (labelAware && numClasses < 1) {
             throw new BadInputException("selection.labelAware: needs a classification dataset (this one has no "
                     + "classes)");

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -319,7 +320,7 @@ class SensitivitySamplingSparkTest {
         }
     }
 
-    private static SelectionSettings options(int k, long m, double lambda, Boolean labelAware, Double lambdaQuantile,
+    private static SelectionSettings options(int k, long m, Double lambda, Boolean labelAware, Double lambdaQuantile,
                                              Integer calibrationSize, Double uniformMix, long seed) {
         return new SelectionSettings("sensitivity", k, m, null, lambda, 2.0, "raw", null, false, seed, null,
                 labelAware, lambdaQuantile, calibrationSize, uniformMix);
@@ -382,13 +383,14 @@ class SensitivitySamplingSparkTest {
      */
     @Test
     void unsetLabelAwareIsOnExactlyWhenAModelsLossDependsOnTheLabel() throws Exception {
-        assertTrue(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 2, 2));
-        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(false, 2, 2));
-        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 0, 2)); // regression
-        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 1, 2)); // one class
-        assertFalse(options(2, 10, 1, null, null, null, null, 1).labelAwareFor(true, 3, 2)); // k < classes
-        assertFalse(options(2, 10, 1, false, null, null, null, 1).labelAwareFor(true, 2, 2));
-        assertTrue(options(2, 10, 1, true, null, null, null, 1).labelAwareFor(false, 2, 2));
+        SelectionSettings unset = options(2, 10, 1.0, null, null, null, null, 1);
+        assertTrue(unset.labelAwareFor(true, 2, 2));
+        assertFalse(unset.labelAwareFor(false, 2, 2));
+        assertFalse(unset.labelAwareFor(true, 0, 2)); // regression
+        assertFalse(unset.labelAwareFor(true, 1, 2)); // one class
+        assertFalse(unset.labelAwareFor(true, 3, 2)); // k < classes
+        assertFalse(options(2, 10, 1.0, false, null, null, null, 1).labelAwareFor(true, 2, 2));
+        assertTrue(options(2, 10, 1.0, true, null, null, null, 1).labelAwareFor(false, 2, 2));
 
         String source = write(dir, "two-classes-default", TWO_CLASSES, TWO_CLASS_LABELS);
         long m = 3000;
@@ -416,6 +418,39 @@ class SensitivitySamplingSparkTest {
         // and the nearest records 0 and 3 (both 0.25) tie, broken by the smaller id
         assertEquals(5.5, one.kmeansCost(), 1e-9);
         assertEquals(0L, one.clusters().get(0).representative());
+    }
+
+    /**
+     * Unset {@code lambda}: calibrated at q = 0.9 when a model's loss depends on a class label, else 1; an explicit
+     * lambda or lambdaQuantile wins; resolving twice changes nothing. On the two-class records with the label-aware
+     * default, the default calibration (all 6 records, ratios 0.1, −0.1, 0.1, −0.1 at positive distance: the
+     * ⌈0.9·4⌉ = 4th smallest) gives λ = 0.1 and the hand masses of the q = 1 case above.
+     */
+    @Test
+    void unsetLambdaIsCalibratedForAClassifiersLoss() throws Exception {
+        SelectionSettings unset = options(2, 10, null, null, null, null, null, 1);
+        SelectionSettings classifier = unset.resolvedFor(true, 2, 2);
+        assertEquals(0.9, classifier.lambdaQuantile());
+        assertEquals(1.0, classifier.lambda());
+        assertEquals(true, classifier.labelAware());
+        assertEquals(classifier, classifier.resolvedFor(true, 2, 2));
+        assertNull(unset.resolvedFor(false, 2, 2).lambdaQuantile()); // no model: nothing to calibrate with
+        assertEquals(1.0, unset.resolvedFor(false, 2, 2).lambda());
+        assertNull(unset.resolvedFor(true, 0, 2).lambdaQuantile()); // regression and text: λ = 1
+        assertNull(options(2, 10, 3.0, null, null, null, null, 1).resolvedFor(true, 2, 2).lambdaQuantile());
+        assertEquals(0.5, options(2, 10, null, null, 0.5, null, null, 1).resolvedFor(true, 2, 2).lambdaQuantile());
+
+        String source = write(dir, "two-classes-default-lambda", TWO_CLASSES, TWO_CLASS_LABELS);
+        long m = 3000;
+        String out = dir.resolve("default-lambda").toString();
+        SelectionResult c = SensitivitySampling.select(spark, source, out,
+                options(2, m, null, null, null, null, null, 4), new LinearLoss());
+        assertEquals(0.1, c.lambda(), 1e-6);
+        assertEquals("raw+label", c.embedding());
+        checkAgainstHand(out, c, new double[]{0.5, 0.6, 0.6, 1.6, 1.7, 1.7}, m, 4);
+        var props = PreparedDataset.readManifest(out, spark.sparkContext().hadoopConfiguration()).properties();
+        assertEquals("0.9", props.get("selection.lambdaQuantile"));
+        assertEquals("1000", props.get("selection.calibrationSize"));
     }
 
     private static int maxMultiplicity(String path) {
@@ -535,16 +570,16 @@ class SensitivitySamplingSparkTest {
         assertTrue(noModel.getMessage().startsWith("selection.embedding: 'model' needs a trained model"),
                 noModel.getMessage());
 
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(2, 5, 1, false, 0.0, null, null, 1))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(2, 5, 1.0, false, 0.0, null, null, 1))
                 .getMessage().startsWith("lambdaQuantile: must be in (0, 1]"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(2, 5, 1, false, null, null, 1.0, 1))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(2, 5, 1.0, false, null, null, 1.0, 1))
                 .getMessage().startsWith("uniformMix: must be in [0, 1)"));
         BadInputException fewK = assertThrows(BadInputException.class, () -> SensitivitySampling.select(spark,
-                source, dir.resolve("z").toString(), options(1, 5, 1, true, null, null, null, 1), null));
+                source, dir.resolve("z").toString(), options(1, 5, 1.0, true, null, null, null, 1), null));
         assertTrue(fewK.getMessage().startsWith("selection.labelAware: k = 1 clusters cannot separate the 2 classes"),
                 fewK.getMessage());
         BadInputException calibrateWithoutModel = assertThrows(BadInputException.class, () -> SensitivitySampling
-                .select(spark, source, dir.resolve("w").toString(), options(2, 5, 1, false, 0.9, null, null, 1), null));
+                .select(spark, source, dir.resolve("w").toString(), options(2, 5, 1.0, false, 0.9, null, null, 1), null));
         assertTrue(calibrateWithoutModel.getMessage().startsWith("selection.lambdaQuantile: calibrating λ needs a model"),
                 calibrateWithoutModel.getMessage());
         assertTrue(Files.notExists(dir.resolve("z")) && Files.notExists(dir.resolve("w")));

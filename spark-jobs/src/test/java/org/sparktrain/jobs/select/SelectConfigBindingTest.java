@@ -33,7 +33,9 @@ class SelectConfigBindingTest {
         assertTrue(d.labelAwareFor(true, 10, 100));
         assertFalse(d.labelAwareFor(false, 10, 100));
         assertNull(d.lambdaQuantile());
-        assertEquals(1.0, d.lambda());
+        assertNull(d.lambda()); // unset: calibrated (q = 0.9) when a model's loss depends on a class label, else 1
+        assertEquals(0.9, d.resolvedFor(true, 10, 100).lambdaQuantile());
+        assertEquals(1.0, d.resolvedFor(false, 10, 100).lambda());
         assertEquals(2.0, d.z());
         assertEquals(0.0, d.uniformMix());
     }

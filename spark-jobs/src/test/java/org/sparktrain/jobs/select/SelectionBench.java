@@ -134,8 +134,8 @@ class SelectionBench {
         double[] ones = new double[(int) n];
         java.util.Arrays.fill(ones, 1.0);
         List<Variant> variants = List.of(
-                new Variant("defaults (only m and k = 100 set; label-aware because a model is given)", null, null,
-                        null, null),
+                new Variant("defaults (only m and k = 100 set, a model given: label-aware, lambda calibrated q=0.9)",
+                        null, null, null, null),
                 new Variant("spec as written: label-blind, lambda 1", false, 1.0, null, 0.0),
                 new Variant("label-aware, lambda 1", true, 1.0, null, 0.0),
                 new Variant("label-aware, lambda calibrated q=0.9", true, 1.0, 0.9, 0.0),
