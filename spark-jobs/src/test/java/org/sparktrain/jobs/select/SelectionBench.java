@@ -234,6 +234,52 @@ class SelectionBench {
     }
 
     /**
+     * 10% subsets of Fashion-MNIST selected by {@code select}'s defaults (no selection option set: with the pilot
+     * model that is label-aware clusters and λ calibrated at q = 0.9) against the baselines of the spec's evaluation
+     * (uniform, margin, k-center greedy), each trained with the weighted loss for {@code SPARKTRAIN_BENCH_EPOCHS}
+     * epochs (default 15, half the full run's optimizer steps; 30 gives equal steps), and the full training set for
+     * {@value #EPOCHS} epochs. Methods: {@code SPARKTRAIN_BENCH_METHODS} (comma-separated, default all four);
+     * selection seeds 1..3 (margin is deterministic, so its seeds differ only in training). A method may carry
+     * selection options after a {@code +}: {@code sensitivity+uniformMix=0.5}.
+     */
+    @Test
+    @Order(5)
+    void fashionMnistDefaultsAgainstBaselines(SparkSession spark) throws Exception {
+        long start = System.nanoTime();
+        long m = 6000;
+        int epochs = Integer.parseInt(System.getenv().getOrDefault("SPARKTRAIN_BENCH_EPOCHS", "15"));
+        String[] dp = prepareAndPilot(spark, "fashion-mnist", m);
+        String data = dp[0];
+        List<String> methods = List.of(System.getenv().getOrDefault("SPARKTRAIN_BENCH_METHODS",
+                "sensitivity,uniform,margin,kcenter").split(","));
+        double fullAcc = train(spark, "fashion-full", data, null, EPOCHS, 42, List.of());
+        for (String variant : methods) {
+            // a variant is a method, optionally with selection options: sensitivity+uniformMix=0.5
+            String[] parts = variant.split("\\+");
+            String method = parts[0];
+            List<String> options = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                options.add("selection." + parts[i]);
+            }
+            double[] acc = new double[3];
+            for (int seed = 1; seed <= 3; seed++) {
+                String sel = OUT + "/fashion-default-" + variant.replace('+', '_').replace('=', '-') + "-" + seed;
+                long t0 = System.nanoTime();
+                select(spark, sel, data, "uniform".equals(method) ? null : dp[1], method, m, seed, options);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                acc[seed - 1] = train(spark, Path.of(sel).getFileName() + "-e" + epochs, data, sel, epochs,
+                        41 + seed, List.of());
+                report(String.format(Locale.ROOT, "Fashion-MNIST %s, seed %d: selection %.0f s, %d epochs "
+                        + "test accuracy %.4f", variant, seed, seconds, epochs, acc[seed - 1]));
+            }
+            report(String.format(Locale.ROOT, "Fashion-MNIST 10%% %s subsets, %d epochs, mean of 3 seeds %.4f "
+                    + "(%.1f%% of the full training set's %.4f at %d epochs)", variant, epochs, mean(acc),
+                    100 * mean(acc) / fullAcc, fullAcc, EPOCHS));
+        }
+        report(String.format(Locale.ROOT, "defaults-against-baselines part: %.0f s", (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
      * Cost: the {@code select} job (sensitivity, label-aware, calibrated λ, m = 10%) on all 70,000 MNIST records
      * (train and test splits as one train split) and on a 10x replicated copy (700,000), against one training epoch
      * of the same MLP on 70,000 records (from the samples/s of a 1-epoch full-data run).
