@@ -11,9 +11,14 @@ import java.util.List;
  *
  * @param method        {@code sensitivity} (clustering-based sensitivity sampling, Axiotis et al., ICML 2024),
  *                      {@code uniform} (every record with probability 1/n, the baseline), {@code margin} (the m
- *                      records of smallest classification margin, {@link MarginSampling}; needs a model and m <= n)
- *                      or {@code leverage} (p = h_ii / d, the exact leverage scores of the table's linear-regression
- *                      design, {@link LeverageScores}); default sensitivity
+ *                      records of smallest classification margin, {@link MarginSampling}; needs a model and m <= n),
+ *                      {@code leverage} (p = h_ii / d, the exact leverage scores of the table's linear-regression
+ *                      design, {@link LeverageScores}) or {@code kcenter} (k-center greedy, {@link KCenterGreedy}: the
+ *                      m records of the farthest-first traversal of the embeddings from a seeded random first record,
+ *                      each weighted by its Voronoi cell size; m <= n; uses embedding, pcaDimensions, normalize and
+ *                      seed, a model only for {@code embedding: model}); default sensitivity. Settings a method
+ *                      does not use (k-means, λ, z, labelAware, lambdaQuantile, uniformMix for uniform, margin,
+ *                      leverage and kcenter) are ignored
  * @param k             number of k-means clusters, 1..n; default min(100, n)
  * @param m             number of i.i.d. draws (with replacement); exactly one of m and fraction
  * @param fraction      m as a fraction of the n records, in (0, 1]: m = max(1, round(fraction * n))
@@ -27,7 +32,7 @@ import java.util.List;
  * @param pcaDimensions output dimension of {@code pca}; default 50 (at most the feature count)
  * @param normalize     scale every embedding to unit L2 norm before clustering (puts ‖·‖^z on a fixed scale, see
  *                      the spec's pitfalls); default true
- * @param seed          seed of k-means and of the draws; default 1
+ * @param seed          seed of k-means and of the draws (kcenter: of the first center); default 1
  * @param maxIterations k-means iterations; default 20
  * @param labelAware    append {@value #LABEL_SEPARATION}·(largest embedding norm)·onehot(label) to every embedding
  *                      before k-means, so that no cluster mixes classes: a classifier's loss depends on the label,
@@ -59,7 +64,9 @@ public record SelectionSettings(String method, Integer k, Long m, Double fractio
     public static final String MARGIN = "margin";
     /** Exact leverage-score sampling of a table's linear-regression design ({@link LeverageScores}). */
     public static final String LEVERAGE = "leverage";
-    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM, MARGIN, LEVERAGE);
+    /** k-center greedy, the core-set baseline ({@link KCenterGreedy}). */
+    public static final String KCENTER = "kcenter";
+    public static final List<String> METHODS = List.of(SENSITIVITY, UNIFORM, MARGIN, LEVERAGE, KCENTER);
     public static final String RAW = "raw";
     public static final String PCA = "pca";
     public static final String MODEL = "model";

@@ -46,6 +46,9 @@ import static org.apache.spark.sql.functions.col;
  * probability   double   p(x)
  * cluster       int      x's k-means cluster (-1 for uniform)
  * </pre>
+ * The baselines write the same columns: margin ({@link MarginSampling}) weight n/m, probability 1/n, cluster −1;
+ * kcenter ({@link KCenterGreedy}) weight = the center's Voronoi cell size, probability = cell size / n, cluster = its
+ * order of selection, and the covering radius as {@value #COVERING_RADIUS}.
  * The {@code test} split is copied unchanged. The manifest's properties describe the selection
  * ({@code selection.*}, including {@value #POPULATION_SIZE} = n, which training needs to turn the weights into an
  * unbiased estimate of the full-data mean loss); {@code selection.json} has the per-cluster details. Everything is
@@ -60,8 +63,10 @@ public final class SensitivitySampling {
     public static final String SUMMARY_FILE = "selection.json";
     /** Manifest property: n, the number of records the selection was drawn from. */
     public static final String POPULATION_SIZE = "selection.populationSize";
+    /** Manifest property of a kcenter selection: the covering radius max_x min_j ‖e_x − e_{c_j}‖. */
+    public static final String COVERING_RADIUS = "selection.kcenter.radius";
     private static final Logger LOG = LoggerFactory.getLogger(SensitivitySampling.class);
-    private static final StructType DRAWN_SCHEMA = new StructType()
+    static final StructType DRAWN_SCHEMA = new StructType()
             .add(PreparedDataset.ID, DataTypes.LongType, false)
             .add(WEIGHT, DataTypes.DoubleType, false)
             .add(MULTIPLICITY, DataTypes.IntegerType, false)
@@ -127,6 +132,9 @@ public final class SensitivitySampling {
         if (SelectionSettings.MARGIN.equals(s.method())) {
             return selectByMargin(spark, records, manifest, source, output, s, model, n, m, start);
         }
+        if (SelectionSettings.KCENTER.equals(s.method())) {
+            return selectByKCenter(spark, records, manifest, source, output, s, model, embedding, n, m, start);
+        }
         if (SelectionSettings.UNIFORM.equals(s.method())) {
             scores = SensitivityScores.uniform(records);
         } else if (SelectionSettings.LEVERAGE.equals(s.method())) {
@@ -158,7 +166,7 @@ public final class SensitivitySampling {
             Dataset<Row> selected = records.join(broadcast(drawn), PreparedDataset.ID)
                     .select(columns.toArray(new org.apache.spark.sql.Column[0]));
             return write(spark, selected, manifest, source, output, s, model, scores, n, m, k, total, start,
-                    copyOthers);
+                    copyOthers, null);
         } finally {
             scores.release();
         }
@@ -197,7 +205,29 @@ public final class SensitivitySampling {
                         col(WEIGHT), col(MULTIPLICITY), col(PROBABILITY), col(CLUSTER));
         SensitivityScores none = new SensitivityScores(
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(), List.of(), 0, "model-margin", 0);
-        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start, true);
+        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start, true, null);
+    }
+
+    /**
+     * k-center greedy ({@link KCenterGreedy}): the m centers of the farthest-first traversal, each with its Voronoi
+     * cell size as weight; the covering radius goes to the summary.
+     */
+    private static SelectionResult selectByKCenter(SparkSession spark, Dataset<Row> records, DatasetManifest manifest,
+                                                   String source, String output, SelectionSettings s,
+                                                   SelectionModel model, String embedding, long n, long m, long start) {
+        if (m > n) {
+            throw new BadInputException("selection.m: k-center greedy selects distinct records, so m = " + m
+                    + " must be at most n = " + n + " (" + source + "/train)");
+        }
+        KCenterGreedy.Selection sel = KCenterGreedy.select(spark, records, s, embedding, manifest.featureSize(),
+                model, m, n);
+        Dataset<Row> selected = records.join(broadcast(sel.rows()), PreparedDataset.ID)
+                .select(col(PreparedDataset.ID), col(PreparedDataset.FEATURES), col(PreparedDataset.LABEL),
+                        col(WEIGHT), col(MULTIPLICITY), col(PROBABILITY), col(CLUSTER));
+        SensitivityScores none = new SensitivityScores(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(), List.of(), 0, embedding, 0);
+        return write(spark, selected, manifest, source, output, s, model, none, n, m, 0, n, start, true,
+                sel.centers().radius());
     }
 
     /** The drawn records as rows (id, weight, multiplicity, probability, cluster); one Spark job per action. */
@@ -218,7 +248,7 @@ public final class SensitivitySampling {
     private static SelectionResult write(SparkSession spark, Dataset<Row> selected, DatasetManifest manifest,
                                          String source, String output, SelectionSettings s, SelectionModel model,
                                          SensitivityScores scores, long n, long m, int k, double total, long start,
-                                         boolean copyOthers) {
+                                         boolean copyOthers, Double coveringRadius) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         try (AtomicOutput out = AtomicOutput.begin(output, conf)) {
             FileSystem fs = out.fileSystem();
@@ -245,7 +275,7 @@ public final class SensitivitySampling {
             SelectionResult result = new SelectionResult(s.method(), source, model == null ? null : model.description(),
                     scores.embedding(), n, m, rows, k, scores.lambda(), s.z(), s.seed(), total, scores.kmeansCost(),
                     stats.getDouble(2), stats.getDouble(3), stats.getDouble(4), (System.nanoTime() - start) / 1e9,
-                    scores.clusters());
+                    scores.clusters(), coveringRadius);
             Map<String, String> props = new LinkedHashMap<>(manifest.properties());
             props.putAll(properties(result, s));
             DatasetManifest selectedManifest = new DatasetManifest(DatasetManifest.FORMAT,
@@ -298,6 +328,9 @@ public final class SensitivitySampling {
         p.put("selection.weightMin", Double.toString(r.weightMin()));
         p.put("selection.weightMax", Double.toString(r.weightMax()));
         p.put("selection.weightSum", Double.toString(r.weightSum()));
+        if (r.coveringRadius() != null) {
+            p.put(COVERING_RADIUS, Double.toString(r.coveringRadius()));
+        }
         return p;
     }
 

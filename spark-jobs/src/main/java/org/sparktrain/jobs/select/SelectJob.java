@@ -32,7 +32,7 @@ public final class SelectJob implements Job<SelectConfig> {
     @Override
     public String description() {
         return "select a weighted subset of a prepared dataset by clustering-based sensitivity sampling (baselines: "
-                + "uniform, margin)";
+                + "uniform, margin, k-center greedy, leverage scores)";
     }
 
     @Override

@@ -179,6 +179,86 @@ class SelectJobSparkTest {
     }
 
     /**
+     * {@code selection.method: kcenter} through the CLI without a model (raw unit-norm pixels): 12 distinct records;
+     * each weight is its Voronoi cell size and the manifest's covering radius is the largest distance from a record
+     * to its nearest selected record, both recomputed here in double from the Parquet rows; m > n exits 2 naming
+     * selection.m and writes nothing.
+     */
+    @Test
+    void kcenterSelectionCellSizesAndRadiusByAnIndependentComputation(SparkSession spark) throws Exception {
+        CliRun s = cli("select", "--run-id", "ksel", "--set", "data.dataset=" + dir.resolve("data"),
+                "--set", "output=" + dir.resolve("kcenter"), "--set", "selection.method=kcenter",
+                "--set", "selection.m=12", "--set", "selection.seed=5");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("kcenter selection of"), s.out());
+
+        List<Row> all = PreparedDataset.readSplit(spark, dir.resolve("data").toString(), "train").collectAsList();
+        List<Row> selected = spark.read().parquet(dir.resolve("kcenter/train").toString()).collectAsList();
+        assertEquals(12, selected.size());
+        double[][] centers = new double[12][];
+        long[] centerIds = new long[12];
+        for (Row r : selected) {
+            int j = r.getInt(r.fieldIndex("cluster"));
+            centers[j] = unit(features(r));
+            centerIds[j] = r.getLong(0);
+        }
+        long[] cell = new long[12];
+        double radius = 0;
+        for (Row r : all) {
+            double[] e = unit(features(r));
+            int nearest = 0;
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < 12; j++) {
+                double sq = 0;
+                for (int t = 0; t < e.length; t++) {
+                    sq += (e[t] - centers[j][t]) * (e[t] - centers[j][t]);
+                }
+                if (sq < best) {
+                    best = sq;
+                    nearest = j;
+                }
+            }
+            cell[nearest]++;
+            radius = Math.max(radius, Math.sqrt(best));
+        }
+        double weightSum = 0;
+        for (Row r : selected) {
+            int j = r.getInt(r.fieldIndex("cluster"));
+            assertEquals(cell[j], r.getDouble(r.fieldIndex("weight")), 0, "cell size of center " + j);
+            assertEquals(1, r.getInt(r.fieldIndex("multiplicity")));
+            weightSum += r.getDouble(r.fieldIndex("weight"));
+        }
+        assertEquals(120.0, weightSum, 0);
+        assertEquals(12, java.util.Arrays.stream(centerIds).distinct().count());
+        DatasetManifest manifest = PreparedDataset.readManifest(dir.resolve("kcenter").toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertEquals("kcenter", manifest.properties().get("selection.method"));
+        assertEquals(radius, Double.parseDouble(manifest.properties().get("selection.kcenter.radius")), 1e-6);
+        assertTrue(radius > 0);
+
+        CliRun tooMany = cli("select", "--set", "data.dataset=" + dir.resolve("data"), "--set",
+                "output=" + dir.resolve("kcenter-121"), "--set", "selection.method=kcenter", "--set", "selection.m=121");
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("selection.m: k-center greedy selects distinct records, so m = 121 must be "
+                + "at most n = 120"), tooMany.err());
+        assertFalse(Files.exists(dir.resolve("kcenter-121")));
+    }
+
+    /** x / ‖x‖ in double (a zero vector stays zero), as Spark MLlib's Normalizer. */
+    private static double[] unit(float[] x) {
+        double norm = 0;
+        for (float v : x) {
+            norm += (double) v * v;
+        }
+        norm = Math.sqrt(norm);
+        double[] e = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            e[i] = norm == 0 ? 0 : x[i] / norm;
+        }
+        return e;
+    }
+
+    /**
      * {@code selection.method: leverage} on a FANN regression table through the CLI: p = h_ii / d checked against the
      * closed form h_ii = 1/n + (x_i − x̄)ᵀ S⁻¹ (x_i − x̄) (S the centred scatter matrix of the two varying inputs; the
      * constant third input is dropped); then the same table with a duplicated id fails with exit 2 naming it.
