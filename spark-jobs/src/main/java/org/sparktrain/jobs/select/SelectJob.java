@@ -67,7 +67,7 @@ public final class SelectJob implements Job<SelectConfig> {
             throw new BadInputException("selection." + e.getMessage(), e);
         }
         if (cfg.selection().lambdaQuantile() != null && cfg.model() == null
-                && !SelectionSettings.UNIFORM.equals(cfg.selection().method())) {
+                && SelectionSettings.SENSITIVITY.equals(cfg.selection().method())) {
             throw new BadInputException("selection.lambdaQuantile: calibrating λ needs a model (set model to a run "
                     + "directory) or a fixed selection.lambda");
         }
