@@ -240,7 +240,8 @@ class SelectionBench {
      * epochs (default 15, half the full run's optimizer steps; 30 gives equal steps), and the full training set for
      * {@value #EPOCHS} epochs. Methods: {@code SPARKTRAIN_BENCH_METHODS} (comma-separated, default all four);
      * selection seeds 1..3 (margin is deterministic, so its seeds differ only in training). A method may carry
-     * selection options after a {@code +}: {@code sensitivity+uniformMix=0.5}.
+     * selection options and ({@code train.}) training options after a {@code +}: {@code sensitivity+uniformMix=0.5},
+     * {@code kcenter+train.data.weights=false}.
      */
     @Test
     @Order(5)
@@ -254,21 +255,30 @@ class SelectionBench {
                 "sensitivity,uniform,margin,kcenter").split(","));
         double fullAcc = train(spark, "fashion-full", data, null, EPOCHS, 42, List.of());
         for (String variant : methods) {
-            // a variant is a method, optionally with selection options: sensitivity+uniformMix=0.5
+            // a variant is a method, optionally with selection options and train-classifier options (train.):
+            // sensitivity+uniformMix=0.5, kcenter+train.data.weights=false
             String[] parts = variant.split("\\+");
             String method = parts[0];
+            String selectionName = method;
             List<String> options = new ArrayList<>();
+            List<String> training = new ArrayList<>();
             for (int i = 1; i < parts.length; i++) {
-                options.add("selection." + parts[i]);
+                if (parts[i].startsWith("train.")) {
+                    training.add(parts[i].substring("train.".length()));
+                } else {
+                    options.add("selection." + parts[i]);
+                    selectionName += "_" + parts[i].replace('=', '-');
+                }
             }
+            String runName = variant.replace("train.", "").replace('+', '_').replace('=', '-');
             double[] acc = new double[3];
             for (int seed = 1; seed <= 3; seed++) {
-                String sel = OUT + "/fashion-default-" + variant.replace('+', '_').replace('=', '-') + "-" + seed;
+                String sel = OUT + "/fashion-default-" + selectionName + "-" + seed;
                 long t0 = System.nanoTime();
                 select(spark, sel, data, "uniform".equals(method) ? null : dp[1], method, m, seed, options);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                acc[seed - 1] = train(spark, Path.of(sel).getFileName() + "-e" + epochs, data, sel, epochs,
-                        41 + seed, List.of());
+                acc[seed - 1] = train(spark, "fashion-default-" + runName + "-" + seed + "-e" + epochs, data, sel,
+                        epochs, 41 + seed, training);
                 report(String.format(Locale.ROOT, "Fashion-MNIST %s, seed %d: selection %.0f s, %d epochs "
                         + "test accuracy %.4f", variant, seed, seconds, epochs, acc[seed - 1]));
             }
