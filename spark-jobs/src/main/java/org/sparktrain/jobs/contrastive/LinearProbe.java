@@ -39,8 +39,11 @@ final class LinearProbe {
     private LinearProbe() {
     }
 
-    /** Probe result: top-1 accuracies and the test confusion matrix (rows = true class, columns = predicted). */
-    record Result(double trainAccuracy, double testAccuracy, long testCount, long[][] confusion) {
+    /**
+     * Probe result: top-1 accuracies, the number of records the probe was fitted on, and the test confusion matrix
+     * (rows = true class, columns = predicted).
+     */
+    record Result(double trainAccuracy, double testAccuracy, long trainCount, long testCount, long[][] confusion) {
         double[] perClassAccuracy() {
             double[] acc = new double[confusion.length];
             for (int k = 0; k < acc.length; k++) {
@@ -68,7 +71,8 @@ final class LinearProbe {
                     .fit(trainFeatures);
             long[][] trainConfusion = confusion(model.transform(trainFeatures), numClasses);
             long[][] testConfusion = confusion(model.transform(testFeatures), numClasses);
-            return new Result(accuracy(trainConfusion), accuracy(testConfusion), total(testConfusion), testConfusion);
+            return new Result(accuracy(trainConfusion), accuracy(testConfusion), total(trainConfusion),
+                    total(testConfusion), testConfusion);
         } finally {
             if (trainFeatures != null) {
                 trainFeatures.unpersist();

@@ -115,8 +115,10 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
                 .cache();
         long[] classCounts = LongTailSubset.classCounts(train, numClasses);
         Dataset<Row> test = PreparedDataset.readSplit(spark, data.dataset(), data.testSplit());
-        Dataset<Row> probeTrain = data.selection() == null ? train
-                : PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit());
+        String fullTrainName = data.dataset() + "/" + data.trainSplit();
+        boolean probeOnFull = cfg.probe().mainOnFullSplit(data.selection() != null);
+        Dataset<Row> probeTrain = probeOnFull ? PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit())
+                : train;
         ctx.console().printf(Locale.ROOT, "[%s] %s on %d training records, per class %s%n", cfg.runId(), cfg.method(),
                 java.util.Arrays.stream(classCounts).sum(), java.util.Arrays.toString(classCounts));
         if (weights.column() != null) {
@@ -144,20 +146,37 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
             spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe");
             LinearProbe.Result probe = LinearProbe.run(spark, probeTrain, test, factory, params, numClasses,
                     cfg.probe());
-            ctx.console().printf(Locale.ROOT, "[%s] linear probe: %s top-1 %.4f (train %.4f)%n", cfg.runId(),
-                    cfg.data().testSplit(), probe.testAccuracy(), probe.trainAccuracy());
+            ctx.console().printf(Locale.ROOT, "[%s] linear probe (trained on %s): %s top-1 %.4f (train %.4f)%n",
+                    cfg.runId(), probeOnFull ? fullTrainName : trainName, cfg.data().testSplit(), probe.testAccuracy(),
+                    probe.trainAccuracy());
+            LinearProbe.Result fullProbe = null;
+            if (cfg.probe().alsoFullSplit()) {
+                spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe on " + fullTrainName);
+                fullProbe = LinearProbe.run(spark, PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit()),
+                        test, factory, params, numClasses, cfg.probe());
+                ctx.console().printf(Locale.ROOT, "[%s] linear probe (trained on %s): %s top-1 %.4f (train %.4f)%n",
+                        cfg.runId(), fullTrainName, cfg.data().testSplit(), fullProbe.testAccuracy(),
+                        fullProbe.trainAccuracy());
+            }
             TemperatureStatistics temperatures = state.global()
                     ? temperatures(spark, run, train, numClasses, classNames, cfg.loss()) : null;
 
             ObjectNode eval = evalJson(cfg, classNames, classCounts, probe, temperatures);
             eval.put("trainData", trainName);
             eval.put("weights", weights.explanation());
-            eval.put("probeTrainData", data.dataset() + "/" + data.trainSplit());
+            eval.put("probeTrainData", probeOnFull ? fullTrainName : trainName);
+            eval.put("probeTrainCount", probe.trainCount());
+            if (fullProbe != null) {
+                eval.set("fullTrainProbe", probeJson(fullProbe, fullTrainName));
+            }
             ObjectNode summary = MetricsLog.record("summary");
             summary.put("step", result.state().globalStep());
             summary.put("trainSeconds", result.trainSeconds());
             summary.put("samplesPerSecond", result.samplesPerSecond());
             summary.put("probeAccuracy", probe.testAccuracy());
+            if (fullProbe != null) {
+                summary.put("fullTrainProbeAccuracy", fullProbe.testAccuracy());
+            }
             metrics.write(summary);
             ObjectMapper json = new ObjectMapper();
             try {
@@ -253,6 +272,20 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
             e.set("temperatures", temperatures.toJson());
         }
         return e;
+    }
+
+    /** A second probe's result: its training data, top-1 on the test split, train accuracy and per-class accuracy. */
+    static ObjectNode probeJson(LinearProbe.Result probe, String probeTrainData) {
+        ObjectNode p = new ObjectMapper().createObjectNode();
+        p.put("probeTrainData", probeTrainData);
+        p.put("probeTrainCount", probe.trainCount());
+        p.put("accuracy", probe.testAccuracy());
+        p.put("trainAccuracy", probe.trainAccuracy());
+        ArrayNode per = p.putArray("perClassAccuracy");
+        for (double a : probe.perClassAccuracy()) {
+            per.add(a);
+        }
+        return p;
     }
 
     private static ObjectNode model(TrainContrastiveConfig cfg, ImageShape shape, float[] params, String trainData,

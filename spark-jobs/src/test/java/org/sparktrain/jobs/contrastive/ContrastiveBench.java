@@ -54,7 +54,7 @@ class ContrastiveBench {
     }
 
     record Run(String set, String method, long seed, double accuracy, double spearman, double[] meanTau,
-               long[] classCounts, double seconds, double samplesPerSecond) {
+               long[] classCounts, double seconds, double samplesPerSecond, double fullTrainProbeAccuracy) {
     }
 
     @Test
@@ -76,6 +76,63 @@ class ContrastiveBench {
                     "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS + " mvn -B -o -pl spark-jobs -am "
                             + "test -Dtest=ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist "
                             + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
+        }
+    }
+
+    /**
+     * The long-tailed set only, every variant probed twice from the same encoder ({@code probe.trainData=both}): on
+     * the long-tailed pre-training records (the main table's protocol) and on the full balanced train split (60,000
+     * images, the protocol of SSL-under-imbalance studies: pre-train long-tailed, probe balanced), so that the
+     * representation is compared apart from the class bias a probe fitted on long-tailed labels learns. Variants come
+     * from {@code SPARKTRAIN_BENCH_CONTRASTIVE_VARIANTS} (comma-separated {@code method[+key=value...]}, default
+     * {@code simclr,sogclr,isogclr}); iSogCLR variants start from the main table's ρ 0.4, η 0.03, β 0.5.
+     * The block name is {@code SPARKTRAIN_BENCH_CONTRASTIVE_BLOCK} (default {@code contrastive-long-tailed-probes}).
+     */
+    @Test
+    void longTailedWithBalancedProbe(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = preparedFashionMnist(spark);
+        List<String> variants = List.of(env("VARIANTS", "simclr,sogclr,isogclr").split(","));
+        String block = env("BLOCK", "contrastive-long-tailed-probes");
+        List<List<Run>> runs = new ArrayList<>();
+        variants.forEach(v -> runs.add(new ArrayList<>()));
+        for (int s = 0; s < SEEDS; s++) {
+            long seed = 42 + s;
+            for (int v = 0; v < variants.size(); v++) {
+                String[] parts = variants.get(v).split("\\+");
+                List<String> extra = new ArrayList<>(List.of(parts).subList(1, parts.length));
+                extra.add(0, "probe.trainData=both");
+                runs.get(v).add(run(spark, data, "long-tailed", parts[0], seed, "-v" + Integer.toHexString(
+                        variants.get(v).hashCode()), extra));
+            }
+            StringBuilder md = new StringBuilder();
+            md.append("| variant | probe on long-tailed records: top-1 per seed | mean ± sd | probe on the full balanced "
+                    + "train split: top-1 per seed | mean ± sd | Spearman(mean τ per class, class size) per seed "
+                    + "|\n|---|---|---|---|---|---|\n");
+            for (int v = 0; v < variants.size(); v++) {
+                List<Run> rs = runs.get(v);
+                double[] lt = rs.stream().mapToDouble(Run::accuracy).toArray();
+                double[] full = rs.stream().mapToDouble(Run::fullTrainProbeAccuracy).toArray();
+                double[] rho = rs.stream().mapToDouble(Run::spearman).toArray();
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f | %s | %.4f ± %.4f | %s |%n",
+                        variants.get(v), join(lt, "%.4f"), mean(lt), sd(lt), join(full, "%.4f"), mean(full),
+                        sd(full), Double.isNaN(rho[0]) ? "–" : join(rho, "%+.3f")));
+            }
+            md.append(String.format(Locale.ROOT, "%nSetup: the long-tailed set of the main block "
+                    + "(`data.maxPerClass=%d`, `data.imbalanceRatio=100`, %d epochs, batch 256 on 2 workers, Adam 1e-3,"
+                    + " MLP encoder width %s, %d probe iterations), seeds 42..%d; `probe.trainData=both` probes each "
+                    + "encoder on its long-tailed pre-training records and on all 60,000 balanced training images, "
+                    + "scored on the balanced test split. A variant is `method+key=value...` on top of the shipped "
+                    + "config (iSogCLR from %s).%n", LT_HEAD, EPOCHS, ENCODER_HIDDEN, PROBE_ITERATIONS, seed,
+                    String.join(", ", ISOGCLR)));
+            System.out.println(md);
+            BenchmarkFile.write("benchmarks-contrastive.md", block, "Long-tailed pre-training, probed on long-tailed "
+                            + "and on balanced labels (seeds 42.." + seed + ")",
+                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
+                            + " SPARKTRAIN_BENCH_CONTRASTIVE_VARIANTS=" + String.join(",", variants)
+                            + " SPARKTRAIN_BENCH_CONTRASTIVE_BLOCK=" + block + " mvn -B -o -pl spark-jobs -am test "
+                            + "-Dtest=ContrastiveBench#longTailedWithBalancedProbe "
+                            + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
         }
     }
 
@@ -212,7 +269,9 @@ class ContrastiveBench {
                 samplesPerSecond = record.get("samplesPerSecond").asDouble();
             }
         }
-        Run r = new Run(set, method, seed, eval.get("accuracy").asDouble(), rho, tau, c, seconds, samplesPerSecond);
+        double full = eval.has("fullTrainProbe") ? eval.get("fullTrainProbe").get("accuracy").asDouble() : Double.NaN;
+        Run r = new Run(set, method, seed, eval.get("accuracy").asDouble(), rho, tau, c, seconds, samplesPerSecond,
+                full);
         System.out.printf(Locale.ROOT, "[bench] %s %s seed %d: probe top-1 %.4f, spearman %.3f, %.0f s%n", set,
                 method, seed, r.accuracy(), r.spearman(), seconds);
         return r;

@@ -42,4 +42,23 @@ class TrainContrastiveConfigTest {
         assertEquals(10.0, bind("data: {dataset: d, imbalanceRatio: 10}\n").data().imbalanceRatio(),
                 "without a selection the long tail stays available");
     }
+
+    @Test
+    void theProbesTrainingDataResolvesAutoByWhetherASelectionIsGiven() {
+        ProbeConfig auto = bind("data: {dataset: d}\n").probe();
+        assertEquals(ProbeConfig.AUTO, auto.trainData());
+        assertFalse(auto.mainOnFullSplit(false), "auto without a selection: the pre-training records");
+        assertTrue(auto.mainOnFullSplit(true), "auto with data.selection: the full train split");
+        assertFalse(auto.alsoFullSplit());
+        ProbeConfig pre = bind("data: {dataset: d}\nprobe: {trainData: pretraining}\n").probe();
+        assertFalse(pre.mainOnFullSplit(true), "pretraining keeps the selection's records");
+        ProbeConfig full = bind("data: {dataset: d}\nprobe: {trainData: full}\n").probe();
+        assertTrue(full.mainOnFullSplit(false));
+        ProbeConfig both = bind("data: {dataset: d}\nprobe: {trainData: both}\n").probe();
+        assertFalse(both.mainOnFullSplit(false), "both: the main probe stays on the pre-training records");
+        assertTrue(both.alsoFullSplit());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> bind("data: {dataset: d}\nprobe: {trainData: balanced}\n"));
+        assertTrue(e.getMessage().contains("trainData") && e.getMessage().contains("balanced"), e.getMessage());
+    }
 }

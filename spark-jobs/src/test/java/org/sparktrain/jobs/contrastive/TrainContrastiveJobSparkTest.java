@@ -39,7 +39,7 @@ class TrainContrastiveJobSparkTest {
                 "--set", "runId=lt", "--set", "data.imbalanceRatio=4", "--set", "model.encoderHidden=32",
                 "--set", "model.features=16", "--set", "model.headHidden=16", "--set", "model.projection=8",
                 "--set", "engine.batchSize=32", "--set", "engine.epochs=2", "--set", "engine.logEvery=5",
-                "--set", "loss.eta=0.05"));
+                "--set", "loss.eta=0.05", "--set", "probe.trainData=both"));
         assertEquals(0, cli(args, log), log.toString());
 
         JsonNode eval = new ObjectMapper().readTree(dir.resolve("runs/lt/eval.json").toFile());
@@ -68,6 +68,14 @@ class TrainContrastiveJobSparkTest {
             assertTrue(mean >= 0.05 && mean <= 0.7, "mean tau in bounds: " + mean);
         }
         assertEquals(224, total, "228 long-tailed records trimmed to 7 global batches of 32");
+        // probe.trainData=both: the main probe is fitted on exactly the 224 pre-training records, the second one on
+        // the whole train split (400), both scored on the same 120 test records
+        assertEquals(224, eval.get("probeTrainCount").asLong());
+        JsonNode full = eval.get("fullTrainProbe");
+        assertEquals(400, full.get("probeTrainCount").asLong());
+        assertEquals(dir.resolve("prepared") + "/train", full.get("probeTrainData").asText());
+        assertEquals(4, full.get("perClassAccuracy").size());
+        assertTrue(full.get("accuracy").asDouble() > 0.6, "full-split probe accuracy " + full.get("accuracy"));
         assertTrue(counts.get(0).asLong() > counts.get(3).asLong());
         assertTrue(Files.exists(dir.resolve("runs/lt/model/contrastive-encoder.json")));
         assertTrue(Files.readString(dir.resolve("runs/lt/report.html")).contains("Temperatures per class"),
