@@ -42,7 +42,8 @@ import java.util.Locale;
  * ({@code train-moe-lm-cranfield.yaml}'s model, loss-free sign rule u = 1e-3, global batch 32 windows, seed 42,
  * {@code SPARKTRAIN_BENCH_MOE_LM_EPOCHS} epochs, default 2 = 452 steps; the run code of {@link MoeBalancingBench}):
  * Adam swept over {@code SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP} (default 5e-4,1e-3,2e-3,4e-3,8e-3), quality is the
- * held-out perplexity, and tuned Adam is the sweep's lowest. Writes the block {@code moe-lm-optimizers}.
+ * held-out perplexity, and tuned Adam is the sweep's lowest. Writes the block {@code moe-lm-optimizers}, or
+ * {@code SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK} (e.g. for a longer run beside the 452-step one).
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -204,9 +205,15 @@ class MoeOptimizerBench {
                 free.size(), missing.isEmpty() ? "" : " **Not run (stopped before them): " + String.join(", ", missing)
                         + ".**"));
         System.out.println(md);
-        BenchmarkFile.write("benchmarks-optimizers.md", "moe-lm-optimizers", "MoE language model (train-moe, "
-                        + "moe-lm) on Cranfield: learning-rate-free optimizers at defaults vs tuned Adam",
-                "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_MOE_OPT_MODEL=lm mvn -B -o -pl spark-jobs -am test "
+        String block = System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK", "moe-lm-optimizers");
+        BenchmarkFile.write("benchmarks-optimizers.md", block, "MoE language model (train-moe, "
+                        + "moe-lm) on Cranfield, " + steps + " steps: learning-rate-free optimizers at defaults vs "
+                        + "tuned Adam",
+                "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_MOE_OPT_MODEL=lm SPARKTRAIN_BENCH_MOE_LM_EPOCHS="
+                        + MoeBalancingBench.LM_EPOCHS + " SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP="
+                        + System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP", "5e-4,1e-3,2e-3,4e-3,8e-3")
+                        + " SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK=" + block
+                        + " SPARKTRAIN_BENCH_CRANFIELD=/work/shared/data/cranfield mvn -B -o -pl spark-jobs -am test "
                         + "-Dtest=MoeOptimizerBench -Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
     }
 }
