@@ -44,6 +44,11 @@ import java.util.Locale;
  * Adam swept over {@code SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP} (default 5e-4,1e-3,2e-3,4e-3,8e-3), quality is the
  * held-out perplexity, and tuned Adam is the sweep's lowest. Writes the block {@code moe-lm-optimizers}, or
  * {@code SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK} (e.g. for a longer run beside the 452-step one).
+ * {@code SPARKTRAIN_BENCH_MOE_OPT_LM_FREE} lists the learning-rate-free optimizers to run (default
+ * schedule-free-adamw,prodigy,dog) and {@code SPARKTRAIN_BENCH_MOE_OPT_LM_SCHEDULE} ({@code constant}, the default,
+ * or {@code cosine}) the schedule of the Adam sweep and of the learning-rate-free types whose spec allows one
+ * (Prodigy and D-Adaptation: "none, or cosine with T_max = total steps"); DoG and Schedule-Free always run without
+ * one, as their specs say.
  */
 @ExtendWith(SharedSpark.class)
 @EnabledIfEnvironmentVariable(named = "SPARKTRAIN_BENCH", matches = "1")
@@ -54,6 +59,9 @@ class MoeOptimizerBench {
     static final int BATCH = 128;
     static final double[] ADAM_SWEEP = {3e-4, 1e-3, 3e-3, 1e-2, 3e-2};
     static final List<String> FREE = List.of("schedule-free-adamw", "prodigy", "dog");
+    static final List<String> LM_FREE = List.of(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_FREE",
+            String.join(",", FREE)).split(","));
+    static final String LM_SCHEDULE = System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SCHEDULE", "constant");
 
     record Run(String name, double accuracy, double maxVio, double seconds, long steps) {
     }
@@ -91,7 +99,7 @@ class MoeOptimizerBench {
         test.count();
         List<Run> sweep = new ArrayList<>();
         for (double lr : ADAM_SWEEP) {
-            sweep.add(run(spark, String.format(Locale.ROOT, "adam lr=%.0e", lr), OptimizerConfig.of("adam", lr),
+            sweep.add(run(spark, String.format(Locale.ROOT, "adam lr=%.1e", lr), OptimizerConfig.of("adam", lr),
                     train, test));
         }
         Run best = sweep.stream().max((a, b) -> Double.compare(a.accuracy(), b.accuracy())).orElseThrow();
@@ -142,16 +150,26 @@ class MoeOptimizerBench {
         BalancingConfig lossFree = BalancingConfig.of(BalancingConfig.LOSS_FREE, 1e-3, 1e-3);
         java.util.Map<String, MoeBalancingBench.Run> free = new java.util.LinkedHashMap<>();
         java.util.TreeMap<Double, MoeBalancingBench.Run> adam = new java.util.TreeMap<>();
-        for (String type : FREE) {
+        for (String type : LM_FREE) {
             free.put(type, MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
-                    MoeBalancingBench.LM_EPOCHS, OptimizerConfig.defaults(type)));
+                    MoeBalancingBench.LM_EPOCHS, lmSchedule(OptimizerConfig.defaults(type))));
             writeLm(lm, lrs, adam, free, load);
         }
         for (double lr : lrs) {
             adam.put(lr, MoeBalancingBench.lmRun(spark, lm, MoeBalancingBench.LM, lossFree, 42,
-                    MoeBalancingBench.LM_EPOCHS, OptimizerConfig.of("adam", lr)));
+                    MoeBalancingBench.LM_EPOCHS, lmSchedule(OptimizerConfig.of("adam", lr))));
             writeLm(lm, lrs, adam, free, load);
         }
+    }
+
+    /**
+     * The language-model run's optimizer with {@link #LM_SCHEDULE} applied where the type takes a schedule at its
+     * defaults: Adam (the sweep), Prodigy and D-Adaptation (spec: none, or cosine over all steps); DoG and
+     * Schedule-Free stay constant.
+     */
+    static OptimizerConfig lmSchedule(OptimizerConfig optimizer) {
+        boolean takesSchedule = List.of("adam", "prodigy", "dadapt-adam", "dadapt-sgd").contains(optimizer.type());
+        return takesSchedule && !"constant".equals(LM_SCHEDULE) ? optimizer.withSchedule(LM_SCHEDULE, 0) : optimizer;
     }
 
     /** Writes the block {@code moe-lm-optimizers} from the runs finished so far. */
@@ -165,7 +183,7 @@ class MoeOptimizerBench {
                 + "MaxVio_global | training time (s) | compute incl. sweep (s) |\n|---|---|---|---|---|---|---|\n");
         for (var e : adam.entrySet()) {
             MoeBalancingBench.Run r = e.getValue();
-            md.append(String.format(Locale.ROOT, "| adam lr=%.0e | %s | %.2f | %+.2f%% | %.3f | %.1f | |%n", e.getKey(),
+            md.append(String.format(Locale.ROOT, "| adam lr=%.1e | %s | %.2f | %+.2f%% | %.3f | %.1f | |%n", e.getKey(),
                     r == tuned ? "sweep (best)" : "sweep", r.quality(), 100 * (r.quality() / ref - 1),
                     r.eval().maxVioGlobal(), r.seconds()));
         }
@@ -180,14 +198,14 @@ class MoeOptimizerBench {
         }
         long within = free.values().stream().filter(r -> r.quality() <= 1.01 * ref).count();
         List<String> missing = new ArrayList<>();
-        for (String type : FREE) {
+        for (String type : LM_FREE) {
             if (!free.containsKey(type)) {
                 missing.add(type);
             }
         }
         for (double lr : lrs) {
             if (!adam.containsKey(lr)) {
-                missing.add(String.format(Locale.ROOT, "adam lr=%.0e", lr));
+                missing.add(String.format(Locale.ROOT, "adam lr=%.1e", lr));
             }
         }
         long steps = free.values().iterator().next().steps();
@@ -197,21 +215,26 @@ class MoeOptimizerBench {
                         + "loss-free balancing (sign rule, u = 1e-3), seed 42, one seed; 2 workers (allreduce) on "
                         + "local[2]. Held-out perplexity and MaxVio_global on the %d held-out windows at each "
                         + "optimizer's evaluation point (Schedule-Free's x, DoG's average) with the final routing "
-                        + "biases. Adam at a constant learning rate swept over %s; tuned Adam is the lowest held-out "
+                        + "biases. Adam at a %s learning rate swept over %s; tuned Adam is the lowest held-out "
                         + "perplexity of the sweep (the same split the table reports, so it is optimistic for Adam). "
                         + "%d of %d learning-rate-free optimizers at their defaults are within 1%% of tuned Adam's "
                         + "perplexity.%s%n", lm.train().count(), MoeBalancingBench.LM_EPOCHS, steps,
-                MoeBalancingBench.LM_BATCH, lm.corpus().validationWindows().size(), Arrays.toString(lrs), within,
+                MoeBalancingBench.LM_BATCH, lm.corpus().validationWindows().size(), "constant".equals(LM_SCHEDULE)
+                        ? "constant" : LM_SCHEDULE + "-decayed (over all steps, no warm-up; also Prodigy's and "
+                        + "D-Adaptation's, not DoG's or Schedule-Free's)", Arrays.toString(lrs), within,
                 free.size(), missing.isEmpty() ? "" : " **Not run (stopped before them): " + String.join(", ", missing)
                         + ".**"));
         System.out.println(md);
         String block = System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK", "moe-lm-optimizers");
         BenchmarkFile.write("benchmarks-optimizers.md", block, "MoE language model (train-moe, "
-                        + "moe-lm) on Cranfield, " + steps + " steps: learning-rate-free optimizers at defaults vs "
+                        + "moe-lm) on Cranfield, " + steps + " steps" + ("constant".equals(LM_SCHEDULE) ? "" : ", "
+                        + LM_SCHEDULE + " schedule") + ": learning-rate-free optimizers at defaults vs "
                         + "tuned Adam",
                 "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_MOE_OPT_MODEL=lm SPARKTRAIN_BENCH_MOE_LM_EPOCHS="
                         + MoeBalancingBench.LM_EPOCHS + " SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP="
                         + System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP", "5e-4,1e-3,2e-3,4e-3,8e-3")
+                        + ("constant".equals(LM_SCHEDULE) ? "" : " SPARKTRAIN_BENCH_MOE_OPT_LM_SCHEDULE=" + LM_SCHEDULE)
+                        + (LM_FREE.equals(FREE) ? "" : " SPARKTRAIN_BENCH_MOE_OPT_LM_FREE=" + String.join(",", LM_FREE))
                         + " SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK=" + block
                         + " SPARKTRAIN_BENCH_CRANFIELD=/work/shared/data/cranfield mvn -B -o -pl spark-jobs -am test "
                         + "-Dtest=MoeOptimizerBench -Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
