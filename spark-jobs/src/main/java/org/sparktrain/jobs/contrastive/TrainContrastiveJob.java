@@ -117,8 +117,9 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         Dataset<Row> test = PreparedDataset.readSplit(spark, data.dataset(), data.testSplit());
         String fullTrainName = data.dataset() + "/" + data.trainSplit();
         boolean probeOnFull = cfg.probe().mainOnFullSplit(data.selection() != null);
-        Dataset<Row> probeTrain = probeOnFull ? PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit())
-                : train;
+        Dataset<Row> fullTrain = probeOnFull || cfg.probe().alsoFullSplit()
+                ? PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit()) : null;
+        Dataset<Row> probeTrain = probeOnFull ? fullTrain : train;
         ctx.console().printf(Locale.ROOT, "[%s] %s on %d training records, per class %s%n", cfg.runId(), cfg.method(),
                 java.util.Arrays.stream(classCounts).sum(), java.util.Arrays.toString(classCounts));
         if (weights.column() != null) {
@@ -143,21 +144,10 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
             TrainingResult result = new TrainingEngine(spark, cfg.engine(), cfg.optimizer()).train(spec);
             float[] params = result.evalParams();
 
-            spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe");
-            LinearProbe.Result probe = LinearProbe.run(spark, probeTrain, test, factory, params, numClasses,
-                    cfg.probe());
-            ctx.console().printf(Locale.ROOT, "[%s] linear probe (trained on %s): %s top-1 %.4f (train %.4f)%n",
-                    cfg.runId(), probeOnFull ? fullTrainName : trainName, cfg.data().testSplit(), probe.testAccuracy(),
-                    probe.trainAccuracy());
-            LinearProbe.Result fullProbe = null;
-            if (cfg.probe().alsoFullSplit()) {
-                spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe on " + fullTrainName);
-                fullProbe = LinearProbe.run(spark, PreparedDataset.readSplit(spark, data.dataset(), data.trainSplit()),
-                        test, factory, params, numClasses, cfg.probe());
-                ctx.console().printf(Locale.ROOT, "[%s] linear probe (trained on %s): %s top-1 %.4f (train %.4f)%n",
-                        cfg.runId(), fullTrainName, cfg.data().testSplit(), fullProbe.testAccuracy(),
-                        fullProbe.trainAccuracy());
-            }
+            LinearProbe.Result probe = probe(ctx, spark, cfg, probeTrain, probeOnFull ? "all of " + fullTrainName
+                    : "the pre-training records of " + trainName, test, factory, params, numClasses);
+            LinearProbe.Result fullProbe = cfg.probe().alsoFullSplit() ? probe(ctx, spark, cfg, fullTrain,
+                    "all of " + fullTrainName, test, factory, params, numClasses) : null;
             TemperatureStatistics temperatures = state.global()
                     ? temperatures(spark, run, train, numClasses, classNames, cfg.loss()) : null;
 
@@ -275,6 +265,21 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
     }
 
     /** A second probe's result: its training data, top-1 on the test split, train accuracy and per-class accuracy. */
+    /**
+     * Fits one linear probe on the frozen encoder ({@link LinearProbe}) and prints its line; {@code trainedOn} says
+     * which records it was fitted on (the console used to print the split's path for the long-tailed subset too).
+     */
+    private static LinearProbe.Result probe(JobContext ctx, SparkSession spark, TrainContrastiveConfig cfg,
+                                            Dataset<Row> probeTrain, String trainedOn, Dataset<Row> test,
+                                            ContrastiveFactory factory, float[] params, int numClasses) {
+        spark.sparkContext().setJobDescription("sparktrain " + cfg.runId() + ": linear probe on " + trainedOn);
+        LinearProbe.Result result = LinearProbe.run(spark, probeTrain, test, factory, params, numClasses, cfg.probe());
+        ctx.console().printf(Locale.ROOT, "[%s] linear probe (fitted on %d records, %s): %s top-1 %.4f (train %.4f)%n",
+                cfg.runId(), result.trainCount(), trainedOn, cfg.data().testSplit(), result.testAccuracy(),
+                result.trainAccuracy());
+        return result;
+    }
+
     static ObjectNode probeJson(LinearProbe.Result probe, String probeTrainData) {
         ObjectNode p = new ObjectMapper().createObjectNode();
         p.put("probeTrainData", probeTrainData);
