@@ -2,6 +2,12 @@ package org.sparktrain.jobs.contrastive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -139,6 +145,96 @@ class ContrastiveBench {
                             + "-Dtest=ContrastiveBench#longTailedWithBalancedProbe "
                             + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
         }
+    }
+
+    /**
+     * What pre-training has to beat on the long-tailed set: the same two probes as
+     * {@link #longTailedWithBalancedProbe} (fitted on the long-tailed pre-training records, and on the whole balanced
+     * train split; scored on the balanced test split) on the <em>untrained</em> encoders of
+     * {@code SPARKTRAIN_BENCH_CONTRASTIVE_START_ENCODERS} (default mlp,lenet; the seeded initial parameters of seeds
+     * 42..) and on the raw pixels (784 values, the same logistic regression: Spark MLlib, standardised, the same
+     * iterations and L2). Block {@code contrastive-long-tailed-start}.
+     */
+    @Test
+    void longTailedStartProbes(SparkSession spark) throws Exception {
+        double load = BenchmarkFile.load();
+        String data = preparedFashionMnist(spark);
+        List<String> encoders = List.of(env("START_ENCODERS", "mlp,lenet").split(","));
+        ProbeConfig probe = new ProbeConfig(PROBE_ITERATIONS, null, null);
+        Dataset<Row> split = PreparedDataset.readSplit(spark, data, "train");
+        Dataset<Row> test = PreparedDataset.readSplit(spark, data, "test").cache();
+        StringBuilder md = new StringBuilder("| features | seed | probe on long-tailed records: test top-1 (train) "
+                + "| probe on the full balanced train split: test top-1 (train) |\n|---|---|---|---|\n");
+        for (int s = 0; s < SEEDS; s++) {
+            long seed = 42 + s;
+            // the records train-contrastive pre-trains on for this seed (long tail, then whole batches of 256)
+            Dataset<Row> lt = LongTailSubset.wholeBatches(LongTailSubset.subset(split, 10, 100, LT_HEAD, seed), 256,
+                    seed, "long-tailed").cache();
+            if (s == 0) {
+                LinearProbe.Result[] raw = {rawPixelProbe(spark, lt, test, probe), rawPixelProbe(spark, split, test,
+                        probe)};
+                md.append(String.format(Locale.ROOT, "| raw pixels (784) | 42 | %.4f (%.4f) | %.4f (%.4f) |%n",
+                        raw[0].testAccuracy(), raw[0].trainAccuracy(), raw[1].testAccuracy(),
+                        raw[1].trainAccuracy()));
+            }
+            for (String encoder : encoders) {
+                ContrastiveModelConfig model = new ContrastiveModelConfig(encoder, Integer.parseInt(ENCODER_HIDDEN),
+                        null, 128, 128, 64);
+                ContrastiveFactory factory = new ContrastiveFactory("simclr", new org.sparktrain.zoo.ImageShape(1, 28,
+                        28), model, new AugmentationConfig(null, null, null, null, null), new ContrastiveLossConfig(
+                        null, null, null, null, null, null, null, null, null), seed);
+                float[] params = factory.newModel(org.nd4j.linalg.api.buffer.DataType.FLOAT).params().dup().data()
+                        .asFloat();
+                LinearProbe.Result a = LinearProbe.run(spark, lt, test, factory, params, 10, probe);
+                LinearProbe.Result b = LinearProbe.run(spark, split, test, factory, params, 10, probe);
+                md.append(String.format(Locale.ROOT, "| untrained %s encoder | %d | %.4f (%.4f) | %.4f (%.4f) |%n",
+                        encoder, seed, a.testAccuracy(), a.trainAccuracy(), b.testAccuracy(), b.trainAccuracy()));
+                System.out.println(md);
+            }
+            lt.unpersist();
+        }
+        md.append(String.format(Locale.ROOT, "%nThe long-tailed records of `longTailedWithBalancedProbe` for each seed "
+                + "(`data.maxPerClass=%d`, `data.imbalanceRatio=100`, trimmed to whole batches of 256), the full "
+                + "60,000-image train split and the balanced test split; logistic regression with %d L-BFGS iterations,"
+                + " L2 1e-4, standardised features, as `train-contrastive`'s probe. Encoders: the shipped configs' "
+                + "architecture with hidden width %s (representation 128), seeded initial parameters, no training "
+                + "step.%n", LT_HEAD, PROBE_ITERATIONS, ENCODER_HIDDEN));
+        System.out.println(md);
+        test.unpersist();
+        BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-long-tailed-start", "Long-tailed set: the "
+                        + "probes on untrained encoders and on raw pixels", "SPARKTRAIN_BENCH=1"
+                        + " SPARKTRAIN_BENCH_CONTRASTIVE_START_ENCODERS=" + String.join(",", encoders)
+                        + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveBench#longTailedStartProbes "
+                        + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+    }
+
+    /** The probe's logistic regression on the raw pixels: (label, 784 pixel values) rows, no encoder. */
+    static LinearProbe.Result rawPixelProbe(SparkSession spark, Dataset<Row> train, Dataset<Row> test,
+                                            ProbeConfig cfg) {
+        Dataset<Row> tr = pixels(spark, train).cache();
+        Dataset<Row> te = pixels(spark, test).cache();
+        try {
+            LogisticRegressionModel model = new LogisticRegression().setFamily("multinomial")
+                    .setMaxIter(cfg.maxIterations()).setRegParam(cfg.regParam()).setStandardization(true).fit(tr);
+            long[][] trainConfusion = LinearProbe.confusion(model.transform(tr), 10);
+            long[][] testConfusion = LinearProbe.confusion(model.transform(te), 10);
+            return new LinearProbe.Result(LinearProbe.accuracy(trainConfusion), LinearProbe.accuracy(testConfusion),
+                    tr.count(), te.count(), testConfusion);
+        } finally {
+            tr.unpersist();
+            te.unpersist();
+        }
+    }
+
+    static Dataset<Row> pixels(SparkSession spark, Dataset<Row> data) {
+        return spark.createDataFrame(data.select(PreparedDataset.FEATURES, PreparedDataset.LABEL).javaRDD().map(r -> {
+            List<Float> f = r.getList(0);
+            double[] x = new double[f.size()];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = f.get(j);
+            }
+            return RowFactory.create((double) r.getInt(1), Vectors.dense(x));
+        }), LinearProbe.SCHEMA);
     }
 
     /**
