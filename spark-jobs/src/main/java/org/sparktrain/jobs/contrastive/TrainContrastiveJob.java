@@ -264,7 +264,6 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         return e;
     }
 
-    /** A second probe's result: its training data, top-1 on the test split, train accuracy and per-class accuracy. */
     /**
      * Fits one linear probe on the frozen encoder ({@link LinearProbe}) and prints its line; {@code trainedOn} says
      * which records it was fitted on (the console used to print the split's path for the long-tailed subset too).
@@ -280,6 +279,7 @@ public final class TrainContrastiveJob implements Job<TrainContrastiveConfig> {
         return result;
     }
 
+    /** A second probe's result: its training data, top-1 on the test split, train accuracy and per-class accuracy. */
     static ObjectNode probeJson(LinearProbe.Result probe, String probeTrainData) {
         ObjectNode p = new ObjectMapper().createObjectNode();
         p.put("probeTrainData", probeTrainData);
