@@ -66,13 +66,7 @@ final class LinearProbe {
         try {
             trainFeatures = features(spark, train, factory, weights).cache();
             testFeatures = features(spark, test, factory, weights).cache();
-            LogisticRegressionModel model = new LogisticRegression().setFamily("multinomial")
-                    .setMaxIter(cfg.maxIterations()).setRegParam(cfg.regParam()).setStandardization(true)
-                    .fit(trainFeatures);
-            long[][] trainConfusion = confusion(model.transform(trainFeatures), numClasses);
-            long[][] testConfusion = confusion(model.transform(testFeatures), numClasses);
-            return new Result(accuracy(trainConfusion), accuracy(testConfusion), total(trainConfusion),
-                    total(testConfusion), testConfusion);
+            return fit(trainFeatures, testFeatures, numClasses, cfg);
         } finally {
             if (trainFeatures != null) {
                 trainFeatures.unpersist();
@@ -82,6 +76,21 @@ final class LinearProbe {
             }
             weights.destroy(false);
         }
+    }
+
+    /**
+     * The probe itself on given features: fits the multinomial logistic regression on {@code trainFeatures} and
+     * measures it on both sets. Both are {@link #SCHEMA} rows (label, feature vector); the caller caches them, as
+     * they are read three times each (fit, two transforms).
+     */
+    static Result fit(Dataset<Row> trainFeatures, Dataset<Row> testFeatures, int numClasses, ProbeConfig cfg) {
+        LogisticRegressionModel model = new LogisticRegression().setFamily("multinomial")
+                .setMaxIter(cfg.maxIterations()).setRegParam(cfg.regParam()).setStandardization(true)
+                .fit(trainFeatures);
+        long[][] trainConfusion = confusion(model.transform(trainFeatures), numClasses);
+        long[][] testConfusion = confusion(model.transform(testFeatures), numClasses);
+        return new Result(accuracy(trainConfusion), accuracy(testConfusion), total(trainConfusion),
+                total(testConfusion), testConfusion);
     }
 
     /** (label, f) rows: the encoder's representation of every record, computed on the executors. */
@@ -122,7 +131,7 @@ final class LinearProbe {
         }
     }
 
-    static long[][] confusion(Dataset<Row> predicted, int numClasses) {
+    private static long[][] confusion(Dataset<Row> predicted, int numClasses) {
         long[][] m = new long[numClasses][numClasses];
         for (Row r : predicted.groupBy("label", "prediction").count().collectAsList()) {
             m[(int) r.getDouble(0)][(int) r.getDouble(1)] = r.getLong(2);
@@ -130,7 +139,7 @@ final class LinearProbe {
         return m;
     }
 
-    static double accuracy(long[][] confusion) {
+    private static double accuracy(long[][] confusion) {
         long correct = 0;
         for (int k = 0; k < confusion.length; k++) {
             correct += confusion[k][k];
@@ -139,7 +148,7 @@ final class LinearProbe {
         return n == 0 ? Double.NaN : (double) correct / n;
     }
 
-    static long total(long[][] confusion) {
+    private static long total(long[][] confusion) {
         long n = 0;
         for (long[] row : confusion) {
             for (long v : row) {

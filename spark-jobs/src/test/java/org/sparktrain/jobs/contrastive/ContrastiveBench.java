@@ -2,8 +2,6 @@ package org.sparktrain.jobs.contrastive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -214,12 +212,7 @@ class ContrastiveBench {
         Dataset<Row> tr = pixels(spark, train).cache();
         Dataset<Row> te = pixels(spark, test).cache();
         try {
-            LogisticRegressionModel model = new LogisticRegression().setFamily("multinomial")
-                    .setMaxIter(cfg.maxIterations()).setRegParam(cfg.regParam()).setStandardization(true).fit(tr);
-            long[][] trainConfusion = LinearProbe.confusion(model.transform(tr), 10);
-            long[][] testConfusion = LinearProbe.confusion(model.transform(te), 10);
-            return new LinearProbe.Result(LinearProbe.accuracy(trainConfusion), LinearProbe.accuracy(testConfusion),
-                    tr.count(), te.count(), testConfusion);
+            return LinearProbe.fit(tr, te, 10, cfg);
         } finally {
             tr.unpersist();
             te.unpersist();
