@@ -80,8 +80,9 @@ class ContrastiveBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-fashion", "SimCLR vs SogCLR vs iSogCLR on "
                             + "balanced and long-tailed Fashion-MNIST (linear probe, seeds 42.." + seed + ")",
-                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS + " mvn -B -o -pl spark-jobs -am "
-                            + "test -Dtest=ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist "
+                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS + encoderEnv()
+                            + " mvn -B -o -pl spark-jobs -am test "
+                            + "-Dtest=ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist "
                             + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
         }
     }
@@ -130,14 +131,14 @@ class ContrastiveBench {
                     + " %s encoder with hidden width %s, %d probe iterations), seeds 42..%d; `probe.trainData=both` probes each "
                     + "encoder on its long-tailed pre-training records and on all 60,000 balanced training images, "
                     + "scored on the balanced test split. A variant is `method+key=value...` on top of the shipped "
-                    + "config (iSogCLR from %s).%n", LT_HEAD, EPOCHS, ENCODER.equals("mlp") ? "MLP" : ENCODER,
+                    + "config (iSogCLR from %s).%n", LT_HEAD, EPOCHS, encoderName(),
                     ENCODER_HIDDEN, PROBE_ITERATIONS, seed,
                     String.join(", ", ISOGCLR)));
             System.out.println(md);
             BenchmarkFile.write("benchmarks-contrastive.md", block, "Long-tailed pre-training, probed on long-tailed "
                             + "and on balanced labels (seeds 42.." + seed + ")",
                     "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                            + (ENCODER.equals("mlp") ? "" : " SPARKTRAIN_BENCH_CONTRASTIVE_ENCODER=" + ENCODER)
+                            + encoderEnv()
                             + " SPARKTRAIN_BENCH_CONTRASTIVE_VARIANTS=" + String.join(",", variants)
                             + " SPARKTRAIN_BENCH_CONTRASTIVE_BLOCK=" + block + " mvn -B -o -pl spark-jobs -am test "
                             + "-Dtest=ContrastiveBench#longTailedWithBalancedProbe "
@@ -257,14 +258,14 @@ class ContrastiveBench {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f | %s | %.4f ± %.4f | %+.4f |%n", method,
                     join(a, "%.4f"), mean(a), sd(a), join(b, "%.4f"), mean(b), sd(b), mean(a) - mean(b)));
         }
-        md.append(String.format(Locale.ROOT, "%nSetup: as the block above (balanced set, %d images per class, MLP "
+        md.append(String.format(Locale.ROOT, "%nSetup: as the block above (balanced set, %d images per class, %s "
                 + "encoder width %s, %d epochs, Adam 1e-3, τ 0.2, γ 0.9), only the global batch changes (64 or 256 "
                 + "on 2 workers: 32 or 128 per worker); equal epochs, so batch 64 takes 4x the steps.%n", PER_CLASS,
-                ENCODER_HIDDEN, EPOCHS));
+                encoderName(), ENCODER_HIDDEN, EPOCHS));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-batch", "SogCLR small-batch claim "
                         + "(batch 64 vs 256)", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                        + " mvn -B -o -pl spark-jobs -am test "
+                        + encoderEnv() + " mvn -B -o -pl spark-jobs -am test "
                         + "-Dtest=ContrastiveBench#smallBatchClaim -Dsurefire.failIfNoSpecifiedTests=false", load,
                 md.toString());
     }
@@ -293,15 +294,17 @@ class ContrastiveBench {
         }
         double[] s1 = one.stream().mapToDouble(Run::samplesPerSecond).toArray();
         double[] s2 = two.stream().mapToDouble(Run::samplesPerSecond).toArray();
-        md.append(String.format(Locale.ROOT, "Training throughput (SogCLR, global batch 256, balanced set, %d epochs,"
+        md.append(String.format(Locale.ROOT, "Training throughput (SogCLR, %s encoder, global batch 256, balanced set, "
+                        + "%d epochs,"
                         + " samples/s of the training loop as the job reports it, a discarded warm-up run, then 3"
                         + " repetitions in alternating order):"
-                        + " 1 worker %s (mean %.0f); 2 workers %s (mean %.0f); 2 workers / 1 worker = %.2fx.%n", EPOCHS,
+                        + " 1 worker %s (mean %.0f); 2 workers %s (mean %.0f); 2 workers / 1 worker = %.2fx.%n",
+                encoderName(), EPOCHS,
                 join(s1, "%.0f"), mean(s1), join(s2, "%.0f"), mean(s2), mean(s2) / mean(s1)));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-throughput", "Throughput of train-contrastive"
                         + " on 2 workers vs 1", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                        + " mvn -B -o -pl spark-jobs -am test "
+                        + encoderEnv() + " mvn -B -o -pl spark-jobs -am test "
                         + "-Dtest=ContrastiveBench#workerThroughput -Dsurefire.failIfNoSpecifiedTests=false", load,
                 md.toString());
     }
@@ -403,12 +406,22 @@ class ContrastiveBench {
                 + "linear probe (MLlib multinomial logistic regression, %d L-BFGS iterations, on the frozen 128-d "
                 + "features, trained on the same training records). Every run: the shipped configs `deploy/configs/train-contrastive-"
                 + "{simclr,sogclr,isogclr}-fashion-mnist.yaml` (τ 0.2 for SimCLR/SogCLR and as iSogCLR's initial "
-                + "τ_i, τ_i ∈ [0.05, 0.7], γ 0.9, Adam 1e-3, default augmentations) with MLP encoder width %s, "
+                + "τ_i, τ_i ∈ [0.05, 0.7], γ 0.9, Adam 1e-3, default augmentations) with %s encoder width %s, "
                 + "%d epochs, global batch 256 on 2 workers (allreduce, local[2]); iSogCLR with %s (LibAUC's "
                 + "CIFAR-10 tutorial values). Seeds %d..%d drive initialisation, batch order, augmentations and the "
                 + "subsets. Run times include Spark set-up and the probe, on a machine shared with other agents.%n",
-                PER_CLASS, LT_HEAD, LT_HEAD, PROBE_ITERATIONS, ENCODER_HIDDEN, EPOCHS, String.join(", ", ISOGCLR), 42, 42 + SEEDS - 1));
+                PER_CLASS, LT_HEAD, LT_HEAD, PROBE_ITERATIONS, encoderName(), ENCODER_HIDDEN, EPOCHS, String.join(", ", ISOGCLR), 42, 42 + SEEDS - 1));
         return md.toString();
+    }
+
+    /** The encoder as the blocks' setup text names it. */
+    static String encoderName() {
+        return ENCODER.equals("mlp") ? "MLP" : ENCODER;
+    }
+
+    /** The encoder's environment setting as the blocks' commands carry it (nothing for the default). */
+    static String encoderEnv() {
+        return ENCODER.equals("mlp") ? "" : " SPARKTRAIN_BENCH_CONTRASTIVE_ENCODER=" + ENCODER;
     }
 
     static String join(double[] v, String fmt) {
