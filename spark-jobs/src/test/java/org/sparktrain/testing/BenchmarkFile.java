@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * Writes a benchmark's results into a markdown file under {@code docs/} (path relative to the spark-jobs module),
@@ -44,6 +45,20 @@ public final class BenchmarkFile {
                 .getTotalMemorySize() >> 30;
         return String.format(Locale.ROOT, "%d cores (%s), %d GiB RAM, Java %s",
                 Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("java.version"));
+    }
+
+    /**
+     * " NAME=value" for every set environment variable whose name starts with {@code prefix}, sorted by name: the
+     * settings a benchmark's recorded command needs to be rerun with the same sizes.
+     */
+    public static String environment(String prefix) {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(System.getenv()).forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                s.append(' ').append(k).append('=').append(v);
+            }
+        });
+        return s.toString();
     }
 
     public static synchronized void write(String file, String name, String title, String command, double loadAtStart,

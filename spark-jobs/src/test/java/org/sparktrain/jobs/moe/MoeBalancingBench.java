@@ -108,9 +108,16 @@ class MoeBalancingBench {
     /** The paper's goal for loss-free balancing (Wang et al. 2024, Table 2: 0.04). */
     static final double GOAL = 0.1;
     static final String CRANFIELD = env("SPARKTRAIN_BENCH_CRANFIELD", "../../shared/data/cranfield");
-    static final String COMMAND = "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=MoeBalancingBench "
-            + "-Dsurefire.failIfNoSpecifiedTests=false";
+    /** The command as run, with every SPARKTRAIN_BENCH_* setting of this run's environment. */
+    static final String COMMAND = "SPARKTRAIN_BENCH=1" + BenchmarkFile.environment("SPARKTRAIN_BENCH_")
+            + " mvn -B -o -pl spark-jobs -am test -Dtest=MoeBalancingBench -Dsurefire.failIfNoSpecifiedTests=false";
     static final String DOC = "benchmarks-moe.md";
+
+    /** The recorded command of a block written by {@code part}; says how to run that part alone if the run did not. */
+    static String command(String part) {
+        return COMMAND + (System.getenv("SPARKTRAIN_BENCH_MOE_PARTS") == null ? " (part " + part
+                + "; SPARKTRAIN_BENCH_MOE_PARTS=" + part + " runs it alone)" : "");
+    }
     static final List<String> STRATEGIES = List.of(env("SPARKTRAIN_BENCH_MOE_STRATEGIES",
             BalancingConfig.LOSS_FREE + "," + BalancingConfig.AUX + "," + BalancingConfig.NONE).split(","));
     /** The shipped language model (deploy/configs/train-moe-lm-cranfield.yaml): T = 32, d = 64, 2 blocks, N = 8, K = 2. */
@@ -375,7 +382,7 @@ class MoeBalancingBench {
             BenchmarkFile.write(DOC, LM_BLOCK, "MoE language model on Cranfield: " + (STRATEGIES.size() == 3
                     ? "loss-free vs aux loss vs none" : String.join(", ", STRATEGIES))
                     + (LM_BLOCK.equals("moe-lm") ? "" : " (" + runs.get(0).steps() + " steps)"),
-                    COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lm)", load, body);
+                    command("lm"), load, body);
         }
         if (PARTS.contains("lmvariants")) {
             lmVariants(spark, lm);
@@ -395,7 +402,7 @@ class MoeBalancingBench {
                 }
             }
             BenchmarkFile.write(DOC, "moe-classifier", "MoE classifier on MNIST: loss-free vs aux loss vs none",
-                    COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=classifier)", load,
+                    command("classifier"), load,
                     table(runs, "test accuracy", "%.4f", true)
                             + (EVAL_EVERY > 0 ? curveTable(byLabel(runs), "test accuracy", "%.4f") : "")
                             + classifierSetup(mnist[0].count(), runs.get(0).steps()));
@@ -414,7 +421,7 @@ class MoeBalancingBench {
                 }
             }
             BenchmarkFile.write(DOC, "moe-rate-sweep", "Update rate u of loss-free balancing (MoE classifier, MNIST)",
-                    COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=sweep)", load,
+                    command("sweep"), load,
                     sweepTable(runs) + (EVAL_EVERY > 0 ? curveTable(byRate(runs), "test accuracy", "%.4f") : "")
                             + classifierSetup(mnist[0].count(), runs.get(0).steps()));
         }
@@ -441,7 +448,7 @@ class MoeBalancingBench {
                         .append(" | ").append(meanSd(g.getValue(), r -> r.batchFifths()[4], "%.3f")).append(" |\n");
             }
             BenchmarkFile.write(DOC, "moe-magnitude-rule", "Loss-free balancing with the magnitude rule (MoE "
-                    + "classifier, MNIST)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=magnitude)", load, md
+                    + "classifier, MNIST)", command("magnitude"), load, md
                     + (EVAL_EVERY > 0 ? curveTable(byLabel(runs), "test accuracy", "%.4f") : "")
                     + classifierSetup(mnist[0].count(), runs.get(0).steps()));
         }
@@ -466,7 +473,7 @@ class MoeBalancingBench {
             }
         }
         BenchmarkFile.write(DOC, LM_VARIANTS_BLOCK, "MoE language model on Cranfield: loss-free update rules and rates ("
-                        + runs.get(0).steps() + " steps)", COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=lmvariants)", load,
+                        + runs.get(0).steps() + " steps)", command("lmvariants"), load,
                 table(runs, "held-out perplexity", "%.2f", false)
                         + (LM_EVAL_EVERY > 0 ? curveTable(byLabel(runs), "held-out perplexity", "%.2f") : "")
                         + String.format(Locale.ROOT, "%nSame corpus, model, batch (%d windows), optimizer ("
@@ -796,7 +803,7 @@ class MoeBalancingBench {
                 COST_STEPS, COST_STEPS * LM_BATCH, COST_STEPS * CLS_BATCH));
         System.out.println(md);
         BenchmarkFile.write(DOC, "moe-cost", "Step time: MoE vs dense with the same active parameters",
-                COMMAND + " (SPARKTRAIN_BENCH_MOE_PARTS=cost)", load, md.toString());
+                command("cost"), load, md.toString());
     }
 
     interface Trainer {
