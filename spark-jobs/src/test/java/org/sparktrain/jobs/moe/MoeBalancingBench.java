@@ -568,6 +568,9 @@ class MoeBalancingBench {
             return md.append("\nSeveral loss-free settings: read the goal per row above.\n").toString();
         }
         double lf = mean(runs, BalancingConfig.LOSS_FREE, r -> r.eval().maxVioGlobal());
+        if (Double.isNaN(lf)) {
+            return md.toString(); // no loss-free run here: the goal is read where it is
+        }
         double aux = mean(runs, BalancingConfig.AUX, r -> r.eval().maxVioGlobal());
         double lfq = mean(runs, BalancingConfig.LOSS_FREE, Run::quality);
         double auxq = mean(runs, BalancingConfig.AUX, Run::quality);
