@@ -58,8 +58,9 @@ import java.util.function.Function;
  * quality on the whole test / held-out split every that many steps and tabulate the curve; 0 = only at the end),
  * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_BLOCK} (name of the language model's block, default {@code moe-lm}),
- * {@code SPARKTRAIN_BENCH_MOE_LM_LR} (the language model's Adam learning rate, default 2e-3 as shipped),
- * {@code SPARKTRAIN_BENCH_MOE_LM_SCHEDULE} (its schedule: constant as shipped, cosine or linear decay to 0),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_LR} (the language model's Adam learning rate, default 2e-3, the shipped config's
+ * until 2026-11-29; it now ships 1.6e-2 with cosine decay and 6 epochs),
+ * {@code SPARKTRAIN_BENCH_MOE_LM_SCHEDULE} (its schedule: constant (default), cosine or linear decay to 0),
  * {@code SPARKTRAIN_BENCH_MOE_LM_GAP} (1: part lmvariants also runs {@link HeldOutGapCheck} after every run),
  * {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS} (part {@code lmvariants}: loss-free {@code rule:u} entries run on the
  * language model, default {@code sign:1e-4,sign:1e-2,magnitude:1e-5}) and {@code SPARKTRAIN_BENCH_MOE_LM_VARIANTS_BLOCK}
@@ -128,9 +129,9 @@ class MoeBalancingBench {
             "sigmoid", false, null, 0, 32);
     static final TextConfig TEXT = new TextConfig("corpus", 10, 2, 2000);
     static final int LM_BATCH = 32;
-    /** Adam's learning rate for the language model (SPARKTRAIN_BENCH_MOE_LM_LR; the shipped config's 2e-3). */
+    /** Adam's learning rate for the language model (SPARKTRAIN_BENCH_MOE_LM_LR; the shipped config's 2e-3 until 2026-11-29). */
     static final String LM_LR = env("SPARKTRAIN_BENCH_MOE_LM_LR", "2e-3");
-    /** The Adam rate's schedule (SPARKTRAIN_BENCH_MOE_LM_SCHEDULE: constant as shipped, cosine or linear to 0). */
+    /** The Adam rate's schedule (SPARKTRAIN_BENCH_MOE_LM_SCHEDULE: constant, cosine or linear to 0). */
     static final String LM_SCHEDULE = env("SPARKTRAIN_BENCH_MOE_LM_SCHEDULE", "constant");
     static final OptimizerConfig LM_OPTIMIZER = new OptimizerConfig("adam", Double.parseDouble(LM_LR), null, null,
             null, null, LM_SCHEDULE, null, null, null, null, null, null, null, null, null, null, null, null, null,
