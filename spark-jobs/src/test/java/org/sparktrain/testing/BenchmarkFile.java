@@ -61,6 +61,15 @@ public final class BenchmarkFile {
         return s.toString();
     }
 
+    /**
+     * The recorded command of a benchmark driven by {@code SPARKTRAIN_BENCH*} environment variables: every such
+     * variable of this run, then the Maven call that runs {@code test} (a class, or {@code Class#method}).
+     */
+    public static String command(String test) {
+        return "SPARKTRAIN_BENCH=1" + environment("SPARKTRAIN_BENCH_") + " mvn -B -o -pl spark-jobs -am test -Dtest="
+                + test + " -Dsurefire.failIfNoSpecifiedTests=false";
+    }
+
     public static synchronized void write(String file, String name, String title, String command, double loadAtStart,
                                           String body) {
         Path path = Path.of("..", "docs", file);

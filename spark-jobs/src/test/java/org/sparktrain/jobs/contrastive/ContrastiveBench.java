@@ -80,10 +80,8 @@ class ContrastiveBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-fashion", "SimCLR vs SogCLR vs iSogCLR on "
                             + "balanced and long-tailed Fashion-MNIST (linear probe, seeds 42.." + seed + ")",
-                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS + encoderEnv()
-                            + " mvn -B -o -pl spark-jobs -am test "
-                            + "-Dtest=ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist "
-                            + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
+                    BenchmarkFile.command("ContrastiveBench#simclrSogclrIsogclrOnBalancedAndLongTailedFashionMnist"),
+                    load, md);
         }
     }
 
@@ -137,12 +135,7 @@ class ContrastiveBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-contrastive.md", block, "Long-tailed pre-training, probed on long-tailed "
                             + "and on balanced labels (seeds 42.." + seed + ")",
-                    "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                            + encoderEnv()
-                            + " SPARKTRAIN_BENCH_CONTRASTIVE_VARIANTS=" + String.join(",", variants)
-                            + " SPARKTRAIN_BENCH_CONTRASTIVE_BLOCK=" + block + " mvn -B -o -pl spark-jobs -am test "
-                            + "-Dtest=ContrastiveBench#longTailedWithBalancedProbe "
-                            + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                    BenchmarkFile.command("ContrastiveBench#longTailedWithBalancedProbe"), load, md.toString());
         }
     }
 
@@ -201,10 +194,8 @@ class ContrastiveBench {
         System.out.println(md);
         test.unpersist();
         BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-long-tailed-start", "Long-tailed set: the "
-                        + "probes on untrained encoders and on raw pixels", "SPARKTRAIN_BENCH=1"
-                        + " SPARKTRAIN_BENCH_CONTRASTIVE_START_ENCODERS=" + String.join(",", encoders)
-                        + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveBench#longTailedStartProbes "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                        + "probes on untrained encoders and on raw pixels",
+                BenchmarkFile.command("ContrastiveBench#longTailedStartProbes"), load, md.toString());
     }
 
     /** The probe's logistic regression on the raw pixels: (label, 784 pixel values) rows, no encoder. */
@@ -264,10 +255,8 @@ class ContrastiveBench {
                 encoderName(), ENCODER_HIDDEN, EPOCHS));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-batch", "SogCLR small-batch claim "
-                        + "(batch 64 vs 256)", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                        + encoderEnv() + " mvn -B -o -pl spark-jobs -am test "
-                        + "-Dtest=ContrastiveBench#smallBatchClaim -Dsurefire.failIfNoSpecifiedTests=false", load,
-                md.toString());
+                        + "(batch 64 vs 256)",
+                BenchmarkFile.command("ContrastiveBench#smallBatchClaim"), load, md.toString());
     }
 
     /**
@@ -303,10 +292,8 @@ class ContrastiveBench {
                 join(s1, "%.0f"), mean(s1), join(s2, "%.0f"), mean(s2), mean(s2) / mean(s1)));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-contrastive.md", "contrastive-throughput", "Throughput of train-contrastive"
-                        + " on 2 workers vs 1", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_CONTRASTIVE_EPOCHS=" + EPOCHS
-                        + encoderEnv() + " mvn -B -o -pl spark-jobs -am test "
-                        + "-Dtest=ContrastiveBench#workerThroughput -Dsurefire.failIfNoSpecifiedTests=false", load,
-                md.toString());
+                        + " on 2 workers vs 1",
+                BenchmarkFile.command("ContrastiveBench#workerThroughput"), load, md.toString());
     }
 
     /** The prepared Fashion-MNIST dataset under {@code OUT}, prepared on first use. */
@@ -410,18 +397,14 @@ class ContrastiveBench {
                 + "%d epochs, global batch 256 on 2 workers (allreduce, local[2]); iSogCLR with %s (LibAUC's "
                 + "CIFAR-10 tutorial values). Seeds %d..%d drive initialisation, batch order, augmentations and the "
                 + "subsets. Run times include Spark set-up and the probe, on a machine shared with other agents.%n",
-                PER_CLASS, LT_HEAD, LT_HEAD, PROBE_ITERATIONS, encoderName(), ENCODER_HIDDEN, EPOCHS, String.join(", ", ISOGCLR), 42, 42 + SEEDS - 1));
+                PER_CLASS, LT_HEAD, LT_HEAD, PROBE_ITERATIONS, encoderName(), ENCODER_HIDDEN, EPOCHS,
+                String.join(", ", ISOGCLR), 42, 42 + SEEDS - 1));
         return md.toString();
     }
 
     /** The encoder as the blocks' setup text names it. */
     static String encoderName() {
         return ENCODER.equals("mlp") ? "MLP" : ENCODER;
-    }
-
-    /** The encoder's environment setting as the blocks' commands carry it (nothing for the default). */
-    static String encoderEnv() {
-        return ENCODER.equals("mlp") ? "" : " SPARKTRAIN_BENCH_CONTRASTIVE_ENCODER=" + ENCODER;
     }
 
     static String join(double[] v, String fmt) {

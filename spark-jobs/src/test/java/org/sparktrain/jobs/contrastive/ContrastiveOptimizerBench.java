@@ -107,9 +107,7 @@ class ContrastiveOptimizerBench {
             System.out.println(md);
             BenchmarkFile.write("benchmarks-optimizers.md", MARKER, "iSogCLR (train-contrastive) on balanced "
                             + "Fashion-MNIST: learning-rate-free optimizers at defaults vs tuned Adam",
-                    "SPARKTRAIN_BENCH=1 " + (REUSE ? "SPARKTRAIN_BENCH_COPT_REUSE=1 " : "")
-                            + "SPARKTRAIN_BENCH_COPT_EPOCHS=" + EPOCHS + " SPARKTRAIN_BENCH_COPT_SEEDS=" + SEEDS + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveOptimizerBench "
-                            + "-Dsurefire.failIfNoSpecifiedTests=false", load, md);
+                    BenchmarkFile.command("ContrastiveOptimizerBench"), load, md);
         }
     }
 
@@ -268,9 +266,8 @@ class ContrastiveOptimizerBench {
                 ContrastiveBench.PROBE_ITERATIONS, ContrastiveBench.ENCODER_HIDDEN));
         System.out.println(md);
         BenchmarkFile.write("benchmarks-optimizers.md", MARKER + "-start", "Baseline for the iSogCLR table: the "
-                        + "linear probe on the untrained encoder", "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_COPT_SEEDS="
-                        + SEEDS + " mvn -B -o -pl spark-jobs -am test -Dtest=ContrastiveOptimizerBench#untrainedEncoderProbe"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                        + "linear probe on the untrained encoder",
+                BenchmarkFile.command("ContrastiveOptimizerBench#untrainedEncoderProbe"), load, md.toString());
     }
 
     /**

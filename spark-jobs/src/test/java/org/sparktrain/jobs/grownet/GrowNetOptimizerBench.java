@@ -105,7 +105,6 @@ class GrowNetOptimizerBench {
         System.out.println(md);
         BenchmarkFile.write("benchmarks-optimizers.md", "grownet", "GrowNet (train-grownet) on census-house: "
                         + "learning-rate-free optimizers at defaults vs tuned Adam",
-                "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=GrowNetOptimizerBench "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                BenchmarkFile.command("GrowNetOptimizerBench"), load, md.toString());
     }
 }

@@ -52,8 +52,9 @@ import java.util.function.Function;
  * images, default 60,000), {@code SPARKTRAIN_BENCH_MOE_EPOCHS} (classifier epochs, 1),
  * {@code SPARKTRAIN_BENCH_MOE_COST_STEPS} (steps per cost run, 40), {@code SPARKTRAIN_BENCH_MOE_SWEEP_SEEDS} (42),
  * {@code SPARKTRAIN_BENCH_MOE_SWEEP_RATES} (1e-4,1e-3,1e-2), {@code SPARKTRAIN_BENCH_MOE_MAGNITUDE_RATES} (rates u of
- * the part {@code magnitude}, the loss-free magnitude rule on the classifier for the seeds above, default 1e-4), {@code SPARKTRAIN_BENCH_CRANFIELD} (the raw
- * collection, default {@code ../../shared/data/cranfield}), {@code SPARKTRAIN_BENCH_MOE_EVAL_EVERY} /
+ * the part {@code magnitude}, the loss-free magnitude rule on the classifier for the seeds above, default 1e-4),
+ * {@code SPARKTRAIN_BENCH_CRANFIELD} (the raw collection, default {@code ../../shared/data/cranfield}),
+ * {@code SPARKTRAIN_BENCH_MOE_EVAL_EVERY} /
  * {@code SPARKTRAIN_BENCH_MOE_LM_EVAL_EVERY} (classifier / language model: also evaluate MaxVio_global and the
  * quality on the whole test / held-out split every that many steps and tabulate the curve; 0 = only at the end),
  * {@code SPARKTRAIN_BENCH_MOE_LM_DIAGNOSTIC} (0 skips the language model's u = 1e-2 diagnostic run),
@@ -110,8 +111,7 @@ class MoeBalancingBench {
     static final double GOAL = 0.1;
     static final String CRANFIELD = env("SPARKTRAIN_BENCH_CRANFIELD", "../../shared/data/cranfield");
     /** The command as run, with every SPARKTRAIN_BENCH_* setting of this run's environment. */
-    static final String COMMAND = "SPARKTRAIN_BENCH=1" + BenchmarkFile.environment("SPARKTRAIN_BENCH_")
-            + " mvn -B -o -pl spark-jobs -am test -Dtest=MoeBalancingBench -Dsurefire.failIfNoSpecifiedTests=false";
+    static final String COMMAND = BenchmarkFile.command("MoeBalancingBench");
     static final String DOC = "benchmarks-moe.md";
 
     /** The recorded command of a block written by {@code part}; says how to run that part alone if the run did not. */

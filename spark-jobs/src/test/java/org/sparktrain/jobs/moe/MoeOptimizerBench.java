@@ -133,8 +133,7 @@ class MoeOptimizerBench {
         System.out.println(md);
         BenchmarkFile.write("benchmarks-optimizers.md", "moe", "MoE classifier (train-moe) on MNIST: "
                         + "learning-rate-free optimizers at defaults vs tuned Adam",
-                "SPARKTRAIN_BENCH=1 mvn -B -o -pl spark-jobs -am test -Dtest=MoeOptimizerBench "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                BenchmarkFile.command("MoeOptimizerBench"), load, md.toString());
     }
 
     /**
@@ -230,13 +229,6 @@ class MoeOptimizerBench {
                         + "moe-lm) on Cranfield, " + steps + " steps" + ("constant".equals(LM_SCHEDULE) ? "" : ", "
                         + LM_SCHEDULE + " schedule") + ": learning-rate-free optimizers at defaults vs "
                         + "tuned Adam",
-                "SPARKTRAIN_BENCH=1 SPARKTRAIN_BENCH_MOE_OPT_MODEL=lm SPARKTRAIN_BENCH_MOE_LM_EPOCHS="
-                        + MoeBalancingBench.LM_EPOCHS + " SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP="
-                        + System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SWEEP", "5e-4,1e-3,2e-3,4e-3,8e-3")
-                        + ("constant".equals(LM_SCHEDULE) ? "" : " SPARKTRAIN_BENCH_MOE_OPT_LM_SCHEDULE=" + LM_SCHEDULE)
-                        + (LM_FREE.equals(FREE) ? "" : " SPARKTRAIN_BENCH_MOE_OPT_LM_FREE=" + String.join(",", LM_FREE))
-                        + " SPARKTRAIN_BENCH_MOE_OPT_LM_BLOCK=" + block
-                        + " SPARKTRAIN_BENCH_CRANFIELD=/work/shared/data/cranfield mvn -B -o -pl spark-jobs -am test "
-                        + "-Dtest=MoeOptimizerBench -Dsurefire.failIfNoSpecifiedTests=false", load, md.toString());
+                BenchmarkFile.command("MoeOptimizerBench"), load, md.toString());
     }
 }
