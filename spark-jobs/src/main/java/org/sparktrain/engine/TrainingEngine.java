@@ -15,6 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -210,6 +212,7 @@ public final class TrainingEngine {
                     listener.onCheckpoint(s, written.toString());
                 }
                 if (epochEnded) {
+                    logOptimizerScalars(driverOptimizer, state);
                     listener.onEpochEnd(state.epoch() - 1, state);
                 }
             }
@@ -291,5 +294,19 @@ public final class TrainingEngine {
             throw new IllegalStateException("cannot serialise the round specification (is the model factory Serializable?)", e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Logs the optimizer's global scalars at an epoch end (Prodigy's and D-Adaptation's step-size estimate d, DoG's
+     * r̄ and G per group, ...): the one place a user sees what step size a learning-rate-free optimizer chose.
+     */
+    private static void logOptimizerScalars(DriverOptimizer optimizer, EngineState state) {
+        Map<String, Double> scalars = optimizer.scalars(state);
+        if (!scalars.isEmpty()) {
+            StringBuilder s = new StringBuilder();
+            scalars.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('=')
+                    .append(String.format(Locale.ROOT, "%.4g", v)));
+            LOG.info("epoch {} ended at step {}: optimizer scalars {}", state.epoch(), state.globalStep(), s);
+        }
     }
 }
