@@ -59,8 +59,9 @@ class MoeOptimizerBench {
     static final int BATCH = 128;
     static final double[] ADAM_SWEEP = {3e-4, 1e-3, 3e-3, 1e-2, 3e-2};
     static final List<String> FREE = List.of("schedule-free-adamw", "prodigy", "dog");
-    static final List<String> LM_FREE = List.of(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_FREE",
-            String.join(",", FREE)).split(","));
+    /** Empty (SPARKTRAIN_BENCH_MOE_OPT_LM_FREE=) runs only the Adam sweep, e.g. to add rates to a block's runs. */
+    static final List<String> LM_FREE = Arrays.stream(System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_FREE",
+            String.join(",", FREE)).split(",")).filter(t -> !t.isBlank()).toList();
     static final String LM_SCHEDULE = System.getenv().getOrDefault("SPARKTRAIN_BENCH_MOE_OPT_LM_SCHEDULE", "constant");
 
     record Run(String name, double accuracy, double maxVio, double seconds, long steps) {
