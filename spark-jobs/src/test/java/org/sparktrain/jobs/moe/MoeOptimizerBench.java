@@ -208,7 +208,8 @@ class MoeOptimizerBench {
                 missing.add(String.format(Locale.ROOT, "adam lr=%.1e", lr));
             }
         }
-        long steps = free.values().iterator().next().steps();
+        long steps = java.util.stream.Stream.concat(free.values().stream(), adam.values().stream()).findFirst()
+                .orElseThrow().steps();
         md.append(String.format(Locale.ROOT, "%nMoE language model as shipped (deploy/configs/train-moe-lm-cranfield"
                         + ".yaml: causal MLP-Mixer, d = 64, 2 blocks, N = 8, K = 2, expert width 64, sigmoid scores), "
                         + "Cranfield, %d training windows for %d epoch(s) = %d steps at global batch %d windows, "
