@@ -108,8 +108,14 @@ final class DriverOptimizer {
         }
     }
 
-    /** The current global scalars of a state (d, N, k, ...), for logs. */
+    /**
+     * The current global scalars of a state (d, N, k, ...), for logs; empty for rules without any (Adam, SGD). The
+     * names are fixed per rule, so those return before restoring the state (a copy of the whole optimizer state).
+     */
     java.util.Map<String, Double> scalars(EngineState state) {
+        if (optimizer.scalars().isEmpty()) {
+            return java.util.Map.of();
+        }
         optimizer.setState(state.updaterState());
         return optimizer.scalars();
     }
