@@ -3,10 +3,6 @@ package org.sparktrain.data.sampling;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.mllib.linalg.Matrix;
-import org.apache.spark.mllib.linalg.Vector;
-import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.linalg.distributed.RowMatrix;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -25,10 +21,10 @@ import java.util.List;
  * h_ii     = a_iᵀ (AᵀA)⁻¹ a_i = ‖R⁻ᵀ a_i‖² = ‖Q_i‖²      the diagonal of the hat matrix A (AᵀA)⁻¹ Aᵀ; Σ_i h_ii = d
  * p_i      = h_ii / d,  weight of a draw 1/(m·p_i)
  * </pre>
- * R comes from Spark MLlib's distributed {@link RowMatrix#tallSkinnyQR} (QR of every partition, then of the stacked
- * R factors; only d x d numbers reach the driver); each executor then solves Rᵀu = a_i by forward substitution, so
- * h_ii is computed without forming (AᵀA)⁻¹ (the condition number is not squared). The scores' mass is h_ii, so the
- * sampler's p = mass / Σ mass = h_ii / d.
+ * R comes from {@link TallSkinnyR} (Householder QR of every partition, then of the stacked R factors; only d x d
+ * numbers per partition reach the driver; not MLlib's {@code RowMatrix.tallSkinnyQR}, see there why); each executor
+ * then solves Rᵀu = a_i by forward substitution, so h_ii is computed without forming (AᵀA)⁻¹ (the condition number is
+ * not squared). The scores' mass is h_ii, so the sampler's p = mass / Σ mass = h_ii / d.
  */
 public final class LeverageScores {
     /** The {@link SensitivityScores#embedding()} label of leverage scores. */
@@ -64,19 +60,11 @@ public final class LeverageScores {
         return new SensitivityScores(scored, List.of(), 0, EMBEDDING + ": " + design, 0);
     }
 
-    /** R of the thin QR of the design (d x d, upper triangular), by Spark MLlib's tallSkinnyQR. */
+    /** R of the thin QR of the design (d x d, upper triangular), by {@link TallSkinnyR}. */
     static double[][] upperTriangular(Dataset<Row> records, LinearDesign design) {
-        JavaRDD<Vector> rows = records.select(PreparedDataset.FEATURES).javaRDD()
-                .map(row -> Vectors.dense(design.row(RecordEmbedding.features(row, 0))));
-        Matrix rm = new RowMatrix(rows.rdd()).tallSkinnyQR(false).R();
-        int d = design.width();
-        double[][] r = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                r[i][j] = rm.apply(i, j);
-            }
-        }
-        return r;
+        JavaRDD<double[]> rows = records.select(PreparedDataset.FEATURES).javaRDD()
+                .map(row -> design.row(RecordEmbedding.features(row, 0)));
+        return TallSkinnyR.of(rows, design.width());
     }
 
     private static void checkFullRank(double[][] r, LinearDesign design, String where) {
