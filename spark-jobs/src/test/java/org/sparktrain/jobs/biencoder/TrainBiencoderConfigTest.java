@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.sparktrain.config.ConfigException;
 import org.sparktrain.config.ConfigLoader;
+import org.sparktrain.engine.OptimizerConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +36,15 @@ class TrainBiencoderConfigTest {
         assertEquals(0, cfg.data().remineEvery());
         assertEquals("final", cfg.selection().metric());
         assertEquals(20, cfg.selection().everySteps());
+        assertEquals(OptimizerConfig.defaults("dog"), cfg.optimizer(), "the shipped config has no learning rate");
     }
 
     @Test
     void encoderDefaultsToPooledAndIsChecked() {
         ObjectNode plain = ConfigLoader.parse("data: {dataset: /x}\n", "t.yaml");
         assertEquals("pooled", ConfigLoader.bind(plain, TrainBiencoderConfig.class, "t.yaml").encoder());
+        assertEquals(OptimizerConfig.defaults("dog"), ConfigLoader.bind(plain, TrainBiencoderConfig.class, "t.yaml")
+                .optimizer(), "the default optimizer has no learning rate");
         for (String kind : new String[]{"minilm", "minilm-head"}) {
             ObjectNode t = ConfigLoader.parse("encoder: " + kind + "\ndata: {dataset: /x, maxDocumentLength: 64}\n",
                     "t.yaml");

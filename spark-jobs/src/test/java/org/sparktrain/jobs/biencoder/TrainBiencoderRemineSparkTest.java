@@ -69,7 +69,8 @@ class TrainBiencoderRemineSparkTest {
                 "output=" + runs, "runId=" + runId, "data.testQueries=4", "data.validationQueries=0",
                 "data.negativesPerPositive=2", "data.bm25Depth=20", "data.maxQueryLength=16",
                 "data.maxDocumentLength=32", "data.triples=model", "engine.batchSize=8", "engine.epochs=2",
-                "engine.checkpointEvery=0", "engine.keepCheckpoints=3", "engine.logEvery=4"), more);
+                "engine.checkpointEvery=0", "engine.keepCheckpoints=3", "engine.logEvery=4",
+                "optimizer.type=adam"), more); // Adam at the rates the tests set (the shipped default is dog)
     }
 
     @Test
