@@ -286,7 +286,13 @@ public final class BiencoderTraining {
     /** Metrics of exact top-100 retrieval for the given queries (qrels restricted to them). */
     public static RetrievalMetrics.Summary evaluate(TextEncoder encoder, Collection c, List<String> queryIds,
                                                     int minRelevance) {
-        Run run = retrieve(encoder, c, queryIds, 100);
+        return evaluate(encoder, c, encodeCorpus(encoder, c), queryIds, minRelevance);
+    }
+
+    /** {@link #evaluate(TextEncoder, Collection, List, int)} over a corpus {@link #encodeCorpus encoded} once. */
+    public static RetrievalMetrics.Summary evaluate(TextEncoder encoder, Collection c, float[][] corpus,
+                                                    List<String> queryIds, int minRelevance) {
+        Run run = retrieve(encoder, c, corpus, queryIds, 100);
         return new RetrievalMetrics(c.qrels().restrictTo(new java.util.HashSet<>(queryIds)), minRelevance).evaluate(run);
     }
 
@@ -323,13 +329,26 @@ public final class BiencoderTraining {
 
     /** Exact top-k retrieval (ND4J blocked products) of the given queries over the whole corpus. */
     public static Run retrieve(TextEncoder encoder, Collection c, List<String> queryIds, int k) {
-        List<String> docIds = new ArrayList<>(c.documents().keySet());
-        List<String> docTexts = new ArrayList<>(c.documents().values());
+        return retrieve(encoder, c, encodeCorpus(encoder, c), queryIds, k);
+    }
+
+    /**
+     * The embeddings of every document of {@code c} by {@code encoder}, in the order of {@code c.documents()}: encode
+     * once, then {@link #retrieve(TextEncoder, Collection, float[][], List, int) retrieve} several query sets.
+     */
+    public static float[][] encodeCorpus(TextEncoder encoder, Collection c) {
+        return encodeInBatches(encoder, new ArrayList<>(c.documents().values()), 64);
+    }
+
+    /** Exact top-k retrieval of the given queries over {@code corpus}, {@link #encodeCorpus} of the same encoder. */
+    public static Run retrieve(TextEncoder encoder, Collection c, float[][] corpus, List<String> queryIds, int k) {
+        if (corpus.length != c.documents().size()) {
+            throw new IllegalArgumentException("corpus embeddings: " + corpus.length + " rows for "
+                    + c.documents().size() + " documents");
+        }
         List<String> queryTexts = queryIds.stream().map(c.queries()::get).toList();
-        float[][] docs = encodeInBatches(encoder, docTexts, 64);
-        float[][] queries = encodeInBatches(encoder, queryTexts, 64);
-        ExactTopK.Result top = ExactTopK.search(Nd4j.createFromArray(queries), Nd4j.createFromArray(docs), k, 256);
-        return top.toRun(queryIds, docIds);
+        return retrieve(encodeInBatches(encoder, queryTexts, 64), queryIds, corpus,
+                new ArrayList<>(c.documents().keySet()), k);
     }
 
     /** Exact top-k retrieval over precomputed unit embeddings (rows aligned with the id lists). */

@@ -224,12 +224,15 @@ public final class TrainBiencoderJob implements Job<TrainBiencoderConfig> {
         if (selection != null) {
             eval.set("selection", selectionJson(select, selection));
         }
+        // the corpus is encoded once for both query sets (for minilm, the whole transformer over every document)
+        float[][] corpus = splits.validation().isEmpty() && splits.test().isEmpty() ? null
+                : BiencoderTraining.encodeCorpus(trained, collection);
         if (!splits.validation().isEmpty()) {
-            put(eval.putObject("validation"), BiencoderTraining.evaluate(trained, collection, splits.validation(),
-                    cfg.data().minRelevance()));
+            put(eval.putObject("validation"), BiencoderTraining.evaluate(trained, collection, corpus,
+                    splits.validation(), cfg.data().minRelevance()));
         }
         if (!splits.test().isEmpty()) {
-            Run test = BiencoderTraining.retrieve(trained, collection, splits.test(), RUN_DEPTH);
+            Run test = BiencoderTraining.retrieve(trained, collection, corpus, splits.test(), RUN_DEPTH);
             RetrievalMetrics.Summary s = new RetrievalMetrics(collection.qrels().restrictTo(new HashSet<>(splits.test())),
                     cfg.data().minRelevance()).evaluate(test);
             put(eval.putObject("test"), s);
