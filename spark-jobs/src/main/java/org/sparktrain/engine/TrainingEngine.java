@@ -76,6 +76,10 @@ public final class TrainingEngine {
         float[] initialParams = spec.initial() != null ? spec.initial() : driverModel.params().toFloatVector();
         DriverOptimizer driverOptimizer = new DriverOptimizer(optimizer, numParams, driverModel.layout(),
                 (long) stepsPerEpoch * engine.epochs());
+        if ("ldog".equals(optimizer.type()) && driverModel.layout().numTensors() == 1) {
+            LOG.warn("optimizer.type ldog: this model does not list its parameter tensors, so L-DoG takes its norms "
+                    + "over all {} parameters as one tensor and steps exactly like dog", numParams);
+        }
         driverModel.close();
         AlgorithmState algorithm = spec.algorithm();
         int width = algorithm.recordStateWidth();

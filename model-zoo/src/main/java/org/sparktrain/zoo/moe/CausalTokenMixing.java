@@ -43,6 +43,11 @@ final class CausalTokenMixing {
         return (long) length * length + length;
     }
 
+    /** Appends W and c (the flat order), named {@code prefix.W} and {@code prefix.c}. */
+    void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".W", (long) length * length).add(prefix + ".c", length);
+    }
+
     void initialize(INDArray flat) {
         double[] w = new double[length * length];
         for (int t = 0; t < length; t++) {

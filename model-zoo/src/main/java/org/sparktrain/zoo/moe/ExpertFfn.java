@@ -35,6 +35,12 @@ final class ExpertFfn {
         return numParams(dModel, hidden);
     }
 
+    /** Appends W1, c1, W2, c2 (the flat order) named {@code prefix.W1} etc. */
+    void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".W1", (long) dModel * hidden).add(prefix + ".c1", hidden)
+                .add(prefix + ".W2", (long) hidden * dModel).add(prefix + ".c2", dModel);
+    }
+
     /** Initialises W1 ~ N(0, 1/d), W2 ~ N(0, 1/h) scaled by {@code outScale}, biases 0. */
     void initialize(INDArray flat, Random rng, double outScale) {
         fill(block(flat, 0, (long) dModel * hidden), rng, 1.0 / Math.sqrt(dModel));

@@ -73,6 +73,16 @@ public final class MoeClassifier {
         return numParams;
     }
 
+    /** The parameter tensors in their flat order: in.W, in.b, each layer's, out.W, out.b. */
+    public org.sparktrain.zoo.ParamTensors tensors() {
+        org.sparktrain.zoo.ParamTensors out = new org.sparktrain.zoo.ParamTensors()
+                .add("in.W", (long) numInputs * dModel).add("in.b", dModel);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].tensors("layer" + l, out);
+        }
+        return out.add("out.W", (long) dModel * numClasses).add("out.b", numClasses);
+    }
+
     /** The live flat parameter vector (1, P) double. */
     public INDArray params() {
         return params;

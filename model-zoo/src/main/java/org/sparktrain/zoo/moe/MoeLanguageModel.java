@@ -111,6 +111,24 @@ public final class MoeLanguageModel {
         return numParams;
     }
 
+    /**
+     * The parameter tensors in their flat order: the token and position embeddings, each block's norm1, mixing,
+     * norm2 and MoE layer, the final norm, out.W, out.b.
+     */
+    public org.sparktrain.zoo.ParamTensors tensors() {
+        org.sparktrain.zoo.ParamTensors out = new org.sparktrain.zoo.ParamTensors()
+                .add("embed.token", (long) vocabSize * dModel).add("embed.position", (long) context * dModel);
+        for (int l = 0; l < blocks.length; l++) {
+            Block b = blocks[l];
+            b.norm1().tensors("block" + l + ".norm1", out);
+            b.mix().tensors("block" + l + ".mix", out);
+            b.norm2().tensors("block" + l + ".norm2", out);
+            b.moe().tensors("block" + l + ".moe", out);
+        }
+        finalNorm.tensors("final.norm", out);
+        return out.add("out.W", (long) dModel * vocabSize).add("out.b", vocabSize);
+    }
+
     /** The live flat parameter vector (1, P) double. */
     public INDArray params() {
         return params;

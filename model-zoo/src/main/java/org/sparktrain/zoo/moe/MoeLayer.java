@@ -69,6 +69,17 @@ public final class MoeLayer {
         return numParams;
     }
 
+    /** Appends the routing centroids, then every routed and shared expert's tensors (the flat order). */
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".centroids", (long) cfg.numExperts() * cfg.dModel());
+        for (int i = 0; i < routed.length; i++) {
+            routed[i].tensors(prefix + ".expert" + i, out);
+        }
+        for (int j = 0; j < shared.length; j++) {
+            shared[j].tensors(prefix + ".shared" + j, out);
+        }
+    }
+
     public MoeLayerConfig config() {
         return cfg;
     }

@@ -28,6 +28,11 @@ final class RmsNorm {
         return dim;
     }
 
+    /** Appends the gain, named {@code prefix.gain}. */
+    void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".gain", dim);
+    }
+
     void initialize(INDArray flat) {
         gainBlock(flat).assign(1.0);
     }

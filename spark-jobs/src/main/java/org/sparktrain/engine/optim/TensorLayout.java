@@ -42,6 +42,19 @@ public record TensorLayout(List<String> names, long[] offsets, long[] lengths) i
         return new TensorLayout(List.of("all"), new long[]{0}, new long[]{numParams});
     }
 
+    /** Tensors that follow each other in the flat vector from entry 0, in the given order. */
+    public static TensorLayout sequential(List<String> names, List<Long> lengths) {
+        long[] offsets = new long[lengths.size()];
+        long[] sizes = new long[lengths.size()];
+        long at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            offsets[i] = at;
+            sizes[i] = lengths.get(i);
+            at += sizes[i];
+        }
+        return new TensorLayout(names, offsets, sizes);
+    }
+
     /**
      * The layout of parameter views into one flat vector, e.g. DL4J's {@code MultiLayerNetwork.paramTable()}
      * against {@code params()}: each view's position is its buffer offset relative to the flat vector's, so the

@@ -33,7 +33,7 @@ final class MoeClassifierTrainable extends MoeTrainable<MoeClassifierTrainable.E
     /** @param weightColumn the batch column of per-record weights (width 1), or null for unweighted training */
     MoeClassifierTrainable(MoeClassifier model, MoeBalancingState state, int microBatch, String weightColumn,
                            double weightScale) {
-        super(model.params(), state, microBatch);
+        super(model.params(), model.tensors(), state, microBatch);
         this.model = model;
         this.weightColumn = weightColumn;
         this.weightScale = weightScale;

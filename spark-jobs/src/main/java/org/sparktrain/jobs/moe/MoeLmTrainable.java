@@ -17,7 +17,7 @@ final class MoeLmTrainable extends MoeTrainable<int[][]> {
     private final MoeLanguageModel model;
 
     MoeLmTrainable(MoeLanguageModel model, MoeBalancingState state, int microBatch) {
-        super(model.params(), state, microBatch);
+        super(model.params(), model.tensors(), state, microBatch);
         this.model = model;
     }
 

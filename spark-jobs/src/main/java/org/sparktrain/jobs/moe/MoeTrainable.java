@@ -6,6 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparktrain.engine.Batch;
 import org.sparktrain.engine.StepContext;
 import org.sparktrain.engine.Trainable;
+import org.sparktrain.engine.optim.TensorLayout;
+import org.sparktrain.zoo.ParamTensors;
 import org.sparktrain.zoo.moe.AuxBalanceLoss;
 
 /**
@@ -41,10 +43,19 @@ abstract class MoeTrainable<D> implements Trainable {
     private final AuxBalanceLoss aux;
     private final int microBatch;
     private final INDArray params;
+    private final TensorLayout layout;
     private INDArray gradient;
 
-    /** @param modelParams the model's live (1, P) double parameter vector */
-    MoeTrainable(INDArray modelParams, MoeBalancingState state, int microBatch) {
+    /**
+     * @param modelParams the model's live (1, P) double parameter vector
+     * @param tensors     the model's parameter tensors in their flat order (for L-DoG's per-tensor norms)
+     */
+    MoeTrainable(INDArray modelParams, ParamTensors tensors, MoeBalancingState state, int microBatch) {
+        this.layout = TensorLayout.sequential(tensors.names(), tensors.lengths());
+        if (layout.numParams() != modelParams.length()) {
+            throw new IllegalStateException("the model's tensors cover " + layout.numParams() + " of "
+                    + modelParams.length() + " parameters");
+        }
         this.modelParams = modelParams;
         this.state = state;
         this.aux = state.balancing().auxLoss();
@@ -67,6 +78,11 @@ abstract class MoeTrainable<D> implements Trainable {
     @Override
     public INDArray params() {
         return params;
+    }
+
+    @Override
+    public TensorLayout layout() {
+        return layout;
     }
 
     @Override
