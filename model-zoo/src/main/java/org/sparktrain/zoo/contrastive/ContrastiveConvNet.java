@@ -119,6 +119,14 @@ public final class ContrastiveConvNet implements ContrastiveEncoder {
     }
 
     @Override
+    public org.sparktrain.zoo.ParamTensors tensors() {
+        org.sparktrain.zoo.ParamTensors out = new org.sparktrain.zoo.ParamTensors();
+        encoder.tensors("encoder", out);
+        head.tensors("head", out);
+        return out;
+    }
+
+    @Override
     public long numParams() {
         return params.length();
     }

@@ -21,6 +21,9 @@ public interface ContrastiveEncoder {
     /** The live flat parameter vector (1×N). */
     INDArray params();
 
+    /** The parameter tensors in their flat order (for L-DoG's per-tensor norms). */
+    org.sparktrain.zoo.ParamTensors tensors();
+
     /** D, features of one input example. */
     int inputs();
 

@@ -113,6 +113,16 @@ public final class ContrastiveMlp implements ContrastiveEncoder {
         return params;
     }
 
+    @Override
+    public org.sparktrain.zoo.ParamTensors tensors() {
+        long[] at = tensorOffsets();
+        org.sparktrain.zoo.ParamTensors out = new org.sparktrain.zoo.ParamTensors();
+        for (int l = 0; l < 4; l++) {
+            out.add("W" + (l + 1), at[2 * l + 1] - at[2 * l]).add("b" + (l + 1), at[2 * l + 2] - at[2 * l + 1]);
+        }
+        return out;
+    }
+
     /** Offsets of the eight tensors in the flat vector (start of W1, b1, ..., W4, b4, and the end), for layouts. */
     public long[] tensorOffsets() {
         long[] at = new long[9];

@@ -167,6 +167,15 @@ public final class GrowNetModel {
     }
 
     /** All learners' parameters in order, then α. */
+    /** The tensors of {@link #flatParams()}: every learner's ({@code learner0.W1}, ...), then {@code alpha}. */
+    public org.sparktrain.zoo.ParamTensors tensors() {
+        org.sparktrain.zoo.ParamTensors out = new org.sparktrain.zoo.ParamTensors();
+        for (int i = 0; i < learners.size(); i++) {
+            learners.get(i).tensors("learner" + i, out);
+        }
+        return out.add("alpha", 1);
+    }
+
     public double[] flatParams() {
         double[] out = new double[numParams()];
         int o = 0;

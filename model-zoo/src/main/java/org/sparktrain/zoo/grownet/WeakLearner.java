@@ -133,6 +133,16 @@ public final class WeakLearner {
         return in * hidden + 3 * hidden + hidden * hidden + hidden + hidden + 1 + (stacked ? 2 * in : 0);
     }
 
+    /** Appends the parameter tensors in the flat order above, named {@code prefix.W1} etc. */
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".W1", (long) in * hidden).add(prefix + ".b1", hidden).add(prefix + ".gamma1", hidden)
+                .add(prefix + ".beta1", hidden).add(prefix + ".W2", (long) hidden * hidden).add(prefix + ".b2", hidden)
+                .add(prefix + ".wOut", hidden).add(prefix + ".bOut", 1);
+        if (stacked) {
+            out.add(prefix + ".gamma0", in).add(prefix + ".beta0", in);
+        }
+    }
+
     public static int runningSize(int inputs, int hidden, boolean stacked) {
         return 2 * hidden + (stacked ? 2 * (inputs + hidden) : 0);
     }

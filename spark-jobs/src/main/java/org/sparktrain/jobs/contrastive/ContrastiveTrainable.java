@@ -89,6 +89,12 @@ final class ContrastiveTrainable implements Trainable {
     }
 
     @Override
+    public org.sparktrain.engine.optim.TensorLayout layout() {
+        org.sparktrain.zoo.ParamTensors t = model.tensors();
+        return org.sparktrain.engine.optim.TensorLayout.sequential(t.names(), t.lengths());
+    }
+
+    @Override
     public INDArray gradient() {
         return gradient;
     }

@@ -28,7 +28,7 @@ final class CorrectiveTrainable extends DoubleObjectiveTrainable {
     private final GrowNetModel model;
 
     private CorrectiveTrainable(Factory spec, GrowNetModel model) {
-        super(model.flatParams());
+        super(model.flatParams(), model.tensors());
         this.spec = spec;
         this.model = model;
     }

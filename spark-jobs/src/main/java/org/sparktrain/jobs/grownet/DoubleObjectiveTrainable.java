@@ -15,11 +15,23 @@ import org.sparktrain.zoo.grownet.ObjectiveResult;
  */
 abstract class DoubleObjectiveTrainable implements Trainable {
     private final INDArray params;
+    private final org.sparktrain.engine.optim.TensorLayout layout;
     private INDArray gradient;
 
-    DoubleObjectiveTrainable(double[] initial) {
+    /** @param tensors the parameter tensors of {@code initial} in their flat order (L-DoG's per-tensor norms) */
+    DoubleObjectiveTrainable(double[] initial, org.sparktrain.zoo.ParamTensors tensors) {
         this.params = Nd4j.createFromArray(RunningStatistics.toFloats(initial)).reshape(1, initial.length);
         this.gradient = Nd4j.zerosLike(params);
+        this.layout = org.sparktrain.engine.optim.TensorLayout.sequential(tensors.names(), tensors.lengths());
+        if (layout.numParams() != initial.length) {
+            throw new IllegalStateException("the tensors cover " + layout.numParams() + " of " + initial.length
+                    + " parameters");
+        }
+    }
+
+    @Override
+    public final org.sparktrain.engine.optim.TensorLayout layout() {
+        return layout;
     }
 
     @Override

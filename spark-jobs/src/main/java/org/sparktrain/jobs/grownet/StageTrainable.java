@@ -36,9 +36,15 @@ final class StageTrainable extends DoubleObjectiveTrainable {
     private final WeakLearner learner;
 
     private StageTrainable(Factory spec, WeakLearner learner) {
-        super(learner.params());
+        super(learner.params(), tensorsOf(learner));
         this.spec = spec;
         this.learner = learner;
+    }
+
+    private static org.sparktrain.zoo.ParamTensors tensorsOf(WeakLearner learner) {
+        org.sparktrain.zoo.ParamTensors t = new org.sparktrain.zoo.ParamTensors();
+        learner.tensors("learner", t);
+        return t;
     }
 
     @Override

@@ -59,6 +59,11 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".W", (long) this.out * in * kernel * kernel).add(prefix + ".b", this.out);
+    }
+
+    @Override
     public void bind(INDArray params, INDArray gradients) {
         long nw = (long) out * in * kernel * kernel;
         w = LayerStack.slice(params, 0, nw).reshape('c', out, in, kernel, kernel);

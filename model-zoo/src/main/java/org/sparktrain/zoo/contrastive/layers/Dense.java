@@ -35,6 +35,11 @@ public final class Dense implements Layer {
     }
 
     @Override
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        out.add(prefix + ".W", (long) in * this.out).add(prefix + ".b", this.out);
+    }
+
+    @Override
     public void bind(INDArray params, INDArray gradients) {
         long nw = (long) in * out;
         w = LayerStack.slice(params, 0, nw).reshape('c', in, out);

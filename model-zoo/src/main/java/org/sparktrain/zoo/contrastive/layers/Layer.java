@@ -19,6 +19,9 @@ public interface Layer {
     /** Binds the layer to 1-D views of length {@link #numParams()} of the flat parameter and gradient vectors. */
     void bind(INDArray params, INDArray gradients);
 
+    /** Appends this layer's parameter tensors, in their order within its {@link #numParams()} block. */
+    void tensors(String prefix, org.sparktrain.zoo.ParamTensors out);
+
     /** Draws the initial parameters (into the bound views). */
     void initialize(SplittableRandom random);
 

@@ -27,6 +27,13 @@ public final class LayerStack implements Layer {
     }
 
     @Override
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).tensors(prefix + "." + i, out);
+        }
+    }
+
+    @Override
     public void bind(INDArray params, INDArray gradients) {
         long at = 0;
         for (Layer l : layers) {

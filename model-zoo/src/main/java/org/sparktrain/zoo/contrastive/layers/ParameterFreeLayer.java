@@ -15,6 +15,10 @@ public interface ParameterFreeLayer extends Layer {
     }
 
     @Override
+    default void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+    }
+
+    @Override
     default void bind(INDArray params, INDArray gradients) {
     }
 

@@ -32,6 +32,14 @@ public final class ResidualBlock implements Layer {
     }
 
     @Override
+    public void tensors(String prefix, org.sparktrain.zoo.ParamTensors out) {
+        main.tensors(prefix + ".main", out);
+        if (shortcut != null) {
+            shortcut.tensors(prefix + ".shortcut", out);
+        }
+    }
+
+    @Override
     public void bind(INDArray params, INDArray gradients) {
         long m = main.numParams();
         main.bind(LayerStack.slice(params, 0, m), LayerStack.slice(gradients, 0, m));
