@@ -24,8 +24,8 @@ import org.sparktrain.retrieval.encoder.MiniLmFiles;
  * @param loss      the training loss; default the self-distillation adaptive margin
  * @param engine    distributed training; default 2 workers, batch 64, 2 epochs
  * @param optimizer default DoG at its defaults, no learning rate (docs/benchmarks-optimizers.md, Cranfield `pooled`:
- *                  4.7% better test nDCG@10 than the Adam 1e-3 it replaced at 3 epochs; 2.1% below Adam tuned over 5
- *                  rates at 20 epochs with validation selection, the closest of the learning-rate-free optimizers)
+ *                  4.7% better test nDCG@10 than the Adam 1e-3 it replaced at 3 epochs; 2.5% below Adam tuned over 5
+ *                  rates at 20 epochs with validation selection, 3 seeds, the closest learning-rate-free optimizer)
  * @param selection which trained point is saved: the last (default) or the best on the validation queries
  *                  ({@link BiencoderSelectionConfig}); {@code validation-ndcg10} needs {@code data.validationQueries}
  *                  of at least 1
