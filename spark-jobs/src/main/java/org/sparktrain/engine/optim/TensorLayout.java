@@ -42,8 +42,12 @@ public record TensorLayout(List<String> names, long[] offsets, long[] lengths) i
         return new TensorLayout(List.of("all"), new long[]{0}, new long[]{numParams});
     }
 
-    /** Tensors that follow each other in the flat vector from entry 0, in the given order. */
-    public static TensorLayout sequential(List<String> names, List<Long> lengths) {
+    /**
+     * The layout of a model-zoo model's {@link org.sparktrain.zoo.ParamTensors} (tensors following each other from
+     * entry 0), checked to cover its {@code numParams} parameters.
+     */
+    public static TensorLayout of(org.sparktrain.zoo.ParamTensors tensors, long numParams) {
+        List<Long> lengths = tensors.lengths();
         long[] offsets = new long[lengths.size()];
         long[] sizes = new long[lengths.size()];
         long at = 0;
@@ -52,7 +56,10 @@ public record TensorLayout(List<String> names, long[] offsets, long[] lengths) i
             sizes[i] = lengths.get(i);
             at += sizes[i];
         }
-        return new TensorLayout(names, offsets, sizes);
+        if (at != numParams) {
+            throw new IllegalStateException("the model's tensors cover " + at + " of " + numParams + " parameters");
+        }
+        return new TensorLayout(tensors.names(), offsets, sizes);
     }
 
     /**

@@ -90,8 +90,7 @@ final class ContrastiveTrainable implements Trainable {
 
     @Override
     public org.sparktrain.engine.optim.TensorLayout layout() {
-        org.sparktrain.zoo.ParamTensors t = model.tensors();
-        return org.sparktrain.engine.optim.TensorLayout.sequential(t.names(), t.lengths());
+        return org.sparktrain.engine.optim.TensorLayout.of(model.tensors(), model.numParams());
     }
 
     @Override

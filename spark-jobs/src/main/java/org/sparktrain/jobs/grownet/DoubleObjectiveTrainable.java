@@ -22,11 +22,7 @@ abstract class DoubleObjectiveTrainable implements Trainable {
     DoubleObjectiveTrainable(double[] initial, org.sparktrain.zoo.ParamTensors tensors) {
         this.params = Nd4j.createFromArray(RunningStatistics.toFloats(initial)).reshape(1, initial.length);
         this.gradient = Nd4j.zerosLike(params);
-        this.layout = org.sparktrain.engine.optim.TensorLayout.sequential(tensors.names(), tensors.lengths());
-        if (layout.numParams() != initial.length) {
-            throw new IllegalStateException("the tensors cover " + layout.numParams() + " of " + initial.length
-                    + " parameters");
-        }
+        this.layout = org.sparktrain.engine.optim.TensorLayout.of(tensors, initial.length);
     }
 
     @Override

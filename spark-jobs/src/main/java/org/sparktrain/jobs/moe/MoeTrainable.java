@@ -51,11 +51,7 @@ abstract class MoeTrainable<D> implements Trainable {
      * @param tensors     the model's parameter tensors in their flat order (for L-DoG's per-tensor norms)
      */
     MoeTrainable(INDArray modelParams, ParamTensors tensors, MoeBalancingState state, int microBatch) {
-        this.layout = TensorLayout.sequential(tensors.names(), tensors.lengths());
-        if (layout.numParams() != modelParams.length()) {
-            throw new IllegalStateException("the model's tensors cover " + layout.numParams() + " of "
-                    + modelParams.length() + " parameters");
-        }
+        this.layout = TensorLayout.of(tensors, modelParams.length());
         this.modelParams = modelParams;
         this.state = state;
         this.aux = state.balancing().auxLoss();
